@@ -12,6 +12,10 @@ import type { PassResult } from './pass.js';
 export interface FoldConstantsOptions {
   /** Only fold these op types (e.g. ['DEQUANTIZE'] for float16 weights). Default: any op with a kernel. */
   types?: readonly string[];
+  /** Never fold these op types. */
+  excludeTypes?: readonly string[];
+  /** Only fold ops whose constant input 0 has one of these dtypes. */
+  dtypes?: readonly string[];
 }
 
 export function foldConstants(input: Model, options: FoldConstantsOptions = {}): PassResult {
@@ -23,6 +27,8 @@ export function foldConstants(input: Model, options: FoldConstantsOptions = {}):
       const present = op.inputs.filter((t) => t !== null);
       if (!present.length || !present.every(isConstant) || op.outputs.some((t) => t.isVariable)) continue;
       if (options.types && !options.types.includes(op.type)) continue;
+      if (options.excludeTypes?.includes(op.type)) continue;
+      if (options.dtypes && !options.dtypes.includes(present[0]!.dtype)) continue;
       if (!findOp(op)?.kernel) continue;
       const label = opLabel(graph, op);
       const single: Graph = { tensors: [...present, ...op.outputs], inputs: [], outputs: op.outputs, ops: [op] };
