@@ -23,3 +23,6 @@ export * from './device/memory/index.js';
 export { fitModel, type FitReport } from './device/fit.js';
 export { BOARDS, findBoard, requireBoard, parseBoard } from './device/boards/index.js';
 export * from './deploy/index.js';
+export { importModel, detectFormat, type ImportOptions, type ImportResult, type ModelFormat } from './formats/import.js';
+export { GraphBuilder } from './ir/graph-builder.js';
+export { simplify, foldBatchNorm, removeNoOps, cancelTransposes, foldFp16Dequantize, type SimplifyOptions, type SimplifyResult } from './passes/simplify/index.js';

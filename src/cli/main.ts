@@ -18,7 +18,7 @@ const commands: Record<string, { run: (argv: string[], out: (s: string) => void)
   deploy: { run: deployCommand, usage: deployUsage, what: 'write a deployable project: TFLite Micro (exact op resolver, arena size) or standalone C' },
   quantize: { run: quantizeCommand, usage: quantizeUsage, what: 'post-training quantization: int8, int16x8, dynamic range, float16' },
   fit: { run: fitCommand, usage: fitUsage, what: 'will it fit a device? flash, RAM, latency, energy, op support, what to do' },
-  convert: { run: convertCommand, usage: convertUsage, what: 'convert a model to .tflite (today: lossless re-write)' },
+  convert: { run: convertCommand, usage: convertUsage, what: 'convert Keras (.h5/.keras), TF.js, ONNX or TFLite to .tflite, simplified and verified' },
 };
 
 function help(): string {
