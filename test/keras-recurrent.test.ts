@@ -17,7 +17,7 @@ import h5wasm, { type Dataset, type Group } from 'h5wasm';
 
 import { applyActivation } from '../src/formats/keras/activations.js';
 import type { KerasLayer, KerasWeight, LayerContext, LowerLayer } from '../src/formats/keras/layer.js';
-import { RECURRENT_LAYERS } from '../src/formats/keras/recurrent.js';
+import { RECURRENT_LAYERS, recurrentLayers } from '../src/formats/keras/recurrent.js';
 import { parseNpy } from '../src/formats/npy/npy.js';
 import { writeTflite } from '../src/formats/tflite/writer.js';
 import { EdgefitError } from '../src/ir/errors.js';
@@ -49,11 +49,11 @@ interface LayerSpec {
 }
 
 /** Lowers `layers` in a chain on one input; every output of the last layer is a model output. */
-function lowerChain(layers: LayerSpec[], inputShape: number[], notes: string[] = []): Model {
+function lowerChain(layers: LayerSpec[], inputShape: number[], notes: string[] = [], lowerings = LOWERINGS): Model {
   const b = new GraphBuilder();
   let xs: Tensor[] = [b.input('x', inputShape)];
   for (const { layer, weights } of layers) {
-    const lower = LOWERINGS[layer.className];
+    const lower = lowerings[layer.className];
     assert.ok(lower, `no lowering for ${layer.className}`);
     const ctx: LayerContext = { b, layer, weights, activation: (x, name) => applyActivation(b, x, name), note: (m) => notes.push(m) };
     xs = lower(ctx, xs);
@@ -181,6 +181,38 @@ test('LSTM with other gates or return_state is unrolled and matches tfjs', async
   await checkTfjs('LSTM return_state (sequence, h, c)', tfl.model({ inputs: input, outputs }), 2, { avoidOp: 'UNIDIRECTIONAL_SEQUENCE_LSTM' });
 });
 
+/**
+ * TFLite keeps the fused LSTM's state in variable tensors across invokes (so does TF's own converter): a
+ * second invoke continues from the first one's state, unlike Keras. `fuseLstm: false` unrolls instead, and
+ * every invoke then matches Keras.
+ */
+test('fused LSTM state carries over to the next invoke (as in TFLite); fuseLstm: false does not', async () => {
+  const model = sequential([T, F], lstm({}));
+  randomizeWeights(model, 21);
+  const shape = [1, T, F];
+  const [x1, x2] = [randomInput(T * F, 22), randomInput(T * F, 23)];
+  const expected = (model.predict(tf.tensor(x2, shape)) as tf.Tensor).dataSync() as Float32Array;
+  const secondInvoke = async (lowered: Model) => {
+    const ours = new Interpreter(lowered);
+    const oracle = await (await loadTfliteOracle()).load(writeTflite(lowered));
+    try {
+      ours.invoke([x1]);
+      oracle.run([x1]);
+      return { ours: ours.invoke([x2])[0] as Float32Array, tflite: oracle.run([x2])[0] as Float32Array };
+    } finally {
+      oracle.dispose();
+    }
+  };
+  const fused = await secondInvoke(lowerChain(layerSpecs(model), shape));
+  worstDiff(fused.ours, fused.tflite, 'fused LSTM, invoke 2: edgefit vs TFLite');
+  const drift = Math.max(...expected.map((e, k) => Math.abs(e - fused.tflite[k]!)));
+  assert.ok(drift > 1e-3, `TFLite's second invoke should continue from the first one's state (drift ${drift})`);
+  const unrolled = await secondInvoke(lowerChain(layerSpecs(model), shape, [], { ...recurrentLayers({ fuseLstm: false }), Dense: dense }));
+  worstDiff(unrolled.ours, expected, 'unrolled LSTM, invoke 2: edgefit vs tfjs');
+  worstDiff(unrolled.tflite, expected, 'unrolled LSTM, invoke 2: TFLite vs tfjs');
+  console.log(`# fused LSTM: invoke 2 drifts ${drift.toExponential(2)} from Keras (state carried); unrolled: matches`);
+});
+
 // ---------------------------------------------------------------------------------------------------------
 // GRU and SimpleRNN (unrolled)
 
@@ -197,16 +229,21 @@ test('GRU (reset_after=false, the tfjs form) matches tfjs', async () => {
 /**
  * GRU reset_after=true (the Keras 2/3 default): tfjs-layers refuses to build it, so the reference here is
  * Keras' GRUCell arithmetic written with tfjs-core ops (matrix_x = x·W + b_in, matrix_inner = h·U + b_rec,
- * z/r = σ(x_z/r + inner_z/r), hh = tanh(x_h + r ⊙ inner_h), h = z ⊙ h + (1 − z) ⊙ hh).
+ * z/r = gate(x_z/r + inner_z/r), hh = tanh(x_h + r ⊙ inner_h), h = z ⊙ h + (1 − z) ⊙ hh). Gates: sigmoid, and
+ * Keras 3's hard_sigmoid relu6(x + 3) / 6 (a Keras 3 config, told by its `seed` key).
  */
 test('GRU reset_after=true matches the Keras GRUCell arithmetic (tfjs-core ops)', async () => {
   const units = 4;
   const batch = 2;
   const rnd = mulberry32(77);
-  const w = (n: number) => Float32Array.from({ length: n }, () => (rnd() * 2 - 1) * 0.6);
+  const w = (n: number) => Float32Array.from({ length: n }, () => (rnd() * 2 - 1) * 0.8);
   const kernel = w(F * 3 * units), recurrentKernel = w(units * 3 * units), bias = w(2 * 3 * units);
-  const x = randomInput(batch * T * F, 78);
-  for (const returnSequences of [true, false]) {
+  const x = randomInput(batch * T * F, 78, -3, 3);
+  const gates: [string, Record<string, unknown>, (v: tf.Tensor) => tf.Tensor][] = [
+    ['sigmoid', { recurrent_activation: 'sigmoid' }, tf.sigmoid],
+    ['Keras 3 hard_sigmoid', { recurrent_activation: 'hard_sigmoid', seed: null }, (v) => tf.div(tf.relu6(tf.add(v, 3)), 6)],
+  ];
+  for (const [gateLabel, gateConfig, gate] of gates) for (const returnSequences of [true, false]) {
     const steps: tf.Tensor2D[] = [];
     let h: tf.Tensor2D = tf.zeros([batch, units]);
     const xs = tf.unstack(tf.tensor3d(x, [batch, T, F]), 1) as tf.Tensor2D[];
@@ -214,16 +251,16 @@ test('GRU reset_after=true matches the Keras GRUCell arithmetic (tfjs-core ops)'
     for (const xt of xs) {
       const [xz, xr, xh] = tf.split(tf.add(tf.matMul(xt, tf.tensor2d(kernel, [F, 3 * units])), bIn), 3, 1) as tf.Tensor2D[];
       const [iz, ir, ih] = tf.split(tf.add(tf.matMul(h, tf.tensor2d(recurrentKernel, [units, 3 * units])), bRec), 3, 1) as tf.Tensor2D[];
-      const z = tf.sigmoid(tf.add(xz!, iz!));
-      const r = tf.sigmoid(tf.add(xr!, ir!));
+      const z = gate(tf.add(xz!, iz!));
+      const r = gate(tf.add(xr!, ir!));
       const hh = tf.tanh(tf.add(xh!, tf.mul(r, ih!)));
       h = tf.add(tf.mul(z, h), tf.mul(tf.sub(1, z), hh));
       steps.push(h);
     }
     const expected = (returnSequences ? tf.stack(steps, 1) : h).dataSync() as Float32Array;
-    const layer: KerasLayer = { className: 'GRU', name: 'gru', config: { units, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, reset_after: true, return_sequences: returnSequences } };
+    const layer: KerasLayer = { className: 'GRU', name: 'gru', config: { units, activation: 'tanh', use_bias: true, reset_after: true, return_sequences: returnSequences, ...gateConfig } };
     const weights = [{ name: 'kernel', shape: [F, 3 * units], values: kernel }, { name: 'recurrent_kernel', shape: [units, 3 * units], values: recurrentKernel }, { name: 'bias', shape: [2, 3 * units], values: bias }];
-    await checkModel(`GRU reset_after=true, ${returnSequences ? 'sequence' : 'last step'}`, lowerChain([{ layer, weights }], [batch, T, F]), x, [expected]);
+    await checkModel(`GRU reset_after=true, ${gateLabel}, ${returnSequences ? 'sequence' : 'last step'}`, lowerChain([{ layer, weights }], [batch, T, F]), x, [expected]);
   }
 });
 

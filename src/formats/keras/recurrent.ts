@@ -25,6 +25,16 @@ interface Recurrent {
   weights: KerasWeight[];
   /** The layer's inputs (named in errors). */
   inputs: Tensor[];
+  options: RecurrentOptions;
+}
+
+export interface RecurrentOptions {
+  /**
+   * Lower LSTMs that TFLite's fused op can express to UNIDIRECTIONAL_SEQUENCE_LSTM (default true). Its state
+   * lives in variable tensors that carry over to the next invoke (as with TF's own converter); false unrolls
+   * them instead, so every invoke starts from zero state, as Keras does.
+   */
+  fuseLstm?: boolean;
 }
 
 /** What a recurrent layer yields: its output (sequence or last step) and its final states (h, and c for LSTM). */
@@ -117,7 +127,10 @@ function recurrentSpec(r: Recurrent, inputs: Tensor[]): RecurrentSpec {
   };
 }
 
-/** A Keras activation; hard_sigmoid (the TF.js default gate activation) is clip(0.2·x + 0.5, 0, 1) as in Keras 2 and TF.js. */
+/**
+ * A Keras activation. hard_sigmoid (TF.js' default gate activation) is clip(0.2·x + 0.5, 0, 1) in Keras 2
+ * and TF.js but relu6(x + 3) / 6 in Keras 3, whose recurrent layer configs are the ones with a `seed`.
+ */
 function activate(r: Recurrent, x: Tensor, name: string): Tensor {
   if (name !== 'hard_sigmoid' && name !== 'hardSigmoid') {
     try {
@@ -128,6 +141,7 @@ function activate(r: Recurrent, x: Tensor, name: string): Tensor {
     }
   }
   const b = r.ctx.b;
+  if ('seed' in r.config) return b.op1('MUL', [b.op1('RELU6', [b.op1('ADD', [x, scalar(b, 3)])]), scalar(b, 1 / 6)], {}, { names: [`${r.name}/hard_sigmoid`] });
   const y = b.op1('ADD', [b.op1('MUL', [x, scalar(b, 0.2)]), scalar(b, 0.5)]);
   return b.op1('MINIMUM', [b.op1('MAXIMUM', [y, scalar(b, 0)]), scalar(b, 1)], {}, { names: [`${r.name}/hard_sigmoid`] });
 }
@@ -151,7 +165,7 @@ const FUSED_LSTM_ACTIVATION: Record<string, string> = { tanh: 'TANH', relu: 'REL
  */
 function lowerRecurrent(r: Recurrent, x: Tensor, restoreOrder = false): RecurrentResult {
   const s = recurrentSpec(r, [x]);
-  if (r.className === 'LSTM' && s.recurrentActivation === 'sigmoid' && FUSED_LSTM_ACTIVATION[s.activation] && !s.returnState)
+  if (r.className === 'LSTM' && (r.options.fuseLstm ?? true) && s.recurrentActivation === 'sigmoid' && FUSED_LSTM_ACTIVATION[s.activation] && !s.returnState)
     return fusedLstm(r, s, x, restoreOrder);
   return unrolled(r, s, x, restoreOrder);
 }
@@ -267,15 +281,15 @@ function unrolled(r: Recurrent, s: RecurrentSpec, x: Tensor, restoreOrder: boole
 /** Keras outputs of a recurrent layer: the output, then (return_state) the final states. */
 const keras = (s: { returnState: boolean }, res: RecurrentResult): Tensor[] => (s.returnState ? [res.output, ...res.states] : [res.output]);
 
-const recurrentLayer = (className: string): LowerLayer => (ctx, inputs) => {
-  const r: Recurrent = { ctx, className, name: ctx.layer.name, config: ctx.layer.config, weights: ctx.weights, inputs };
+const recurrentLayer = (className: string, options: RecurrentOptions): LowerLayer => (ctx, inputs) => {
+  const r: Recurrent = { ctx, className, name: ctx.layer.name, config: ctx.layer.config, weights: ctx.weights, inputs, options };
   return keras(recurrentSpec(r, inputs), lowerRecurrent(r, inputs[0]!));
 };
 
 // ---------------------------------------------------------------------------------------------------------
 // Wrappers and the other sequence layers.
 
-const bidirectional: LowerLayer = (ctx, inputs) => {
+const bidirectional = (options: RecurrentOptions): LowerLayer => (ctx, inputs) => {
   const c = ctx.layer.config;
   const fail = (code: ErrorCode, message: string) => layerError(ctx, inputs, code, message);
   const forwardClass = nestedClass(c.layer);
@@ -284,7 +298,7 @@ const bidirectional: LowerLayer = (ctx, inputs) => {
   const backwardClass = nestedClass(backward);
   if (!GATES[backwardClass]) throw fail('UNSUPPORTED', `backward layer ${backwardClass || '(none)'} is not supported`);
   const half = ctx.weights.length / 2;
-  const direction = (className: string, config: Config, weights: KerasWeight[], label: string): Recurrent => ({ ctx, className, name: `${ctx.layer.name}/${label}`, config, weights, inputs });
+  const direction = (className: string, config: Config, weights: KerasWeight[], label: string): Recurrent => ({ ctx, className, name: `${ctx.layer.name}/${label}`, config, weights, inputs, options });
   const fwd = direction(forwardClass, c.layer.config, ctx.weights.slice(0, half), 'forward');
   const bwd = direction(backwardClass, backward.config, ctx.weights.slice(half), 'backward');
   const spec = recurrentSpec(fwd, inputs);
@@ -347,12 +361,17 @@ const masking: LowerLayer = (ctx, inputs) => {
   throw layerError(ctx, inputs, 'UNSUPPORTED', `masking (mask_value ${ctx.layer.config.mask_value ?? 0}) is not supported: TFLite has no masks, so masked steps would silently change the results; remove the Masking layer or pad without it`);
 };
 
-export const RECURRENT_LAYERS: Record<string, LowerLayer> = {
-  LSTM: recurrentLayer('LSTM'),
-  GRU: recurrentLayer('GRU'),
-  SimpleRNN: recurrentLayer('SimpleRNN'),
-  Bidirectional: bidirectional,
-  TimeDistributed: timeDistributed,
-  Embedding: embedding,
-  Masking: masking,
-};
+/** The lowerings by Keras class name. */
+export function recurrentLayers(options: RecurrentOptions = {}): Record<string, LowerLayer> {
+  return {
+    LSTM: recurrentLayer('LSTM', options),
+    GRU: recurrentLayer('GRU', options),
+    SimpleRNN: recurrentLayer('SimpleRNN', options),
+    Bidirectional: bidirectional(options),
+    TimeDistributed: timeDistributed,
+    Embedding: embedding,
+    Masking: masking,
+  };
+}
+
+export const RECURRENT_LAYERS: Record<string, LowerLayer> = recurrentLayers();
