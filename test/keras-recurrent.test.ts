@@ -281,7 +281,13 @@ test('Bidirectional matches tfjs (concat, sum, mul, ave)', async () => {
     ['SimpleRNN concat, last step', tfl.layers.simpleRNN({ units: 3, ...rnnDefaults }), 'concat'],
   ];
   for (const [label, layer, mergeMode] of cases)
-    await checkTfjs(`Bidirectional(${label})`, sequential([T, F], tfl.layers.bidirectional({ layer, mergeMode: mergeMode as any })), 2, { seed: label.length });
+    await checkTfjs(`Bidirectional(${label})`, sequential([T, F], tfl.layers.bidirectional({ layer, mergeMode: mergeMode as any })), 2, { seed: label.length });  // merge_mode None: the two directions as two outputs; return_state: then h (and c) of each direction.
+  const input = tfl.input({ shape: [T, F] });
+  const split = tfl.layers.bidirectional({ layer: tfl.layers.gru({ units: 3, returnSequences: true, ...rnnDefaults }), mergeMode: null as any }).apply(input) as tfl.SymbolicTensor[];
+  await checkTfjs('Bidirectional(GRU, merge_mode None)', tfl.model({ inputs: input, outputs: split }), 2);
+  const withState = tfl.layers.bidirectional({ layer: lstm({ returnState: true }) as tfl.layers.RNN, mergeMode: 'concat' }).apply(input) as tfl.SymbolicTensor[];
+  assert.equal(withState.length, 5);
+  await checkTfjs('Bidirectional(LSTM concat, return_state)', tfl.model({ inputs: input, outputs: withState }), 2);
 });
 
 test('TimeDistributed(Dense) matches tfjs', async () => {

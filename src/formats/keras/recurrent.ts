@@ -43,6 +43,9 @@ interface RecurrentResult {
   states: Tensor[];
 }
 
+/** Keras' outputs of a recurrent layer: the output, then (return_state) the final states. */
+const kerasOutputs = (s: RecurrentSpec, res: RecurrentResult): Tensor[] => (s.returnState ? [res.output, ...res.states] : [res.output]);
+
 const shapeText = (inputs: Tensor[]) => inputs.map((t) => `[${t.shape.join(', ')}]`).join(', ');
 
 /** An error naming the layer, its type and its inputs. */
@@ -163,8 +166,7 @@ const FUSED_LSTM_ACTIVATION: Record<string, string> = { tanh: 'TANH', relu: 'REL
  * Lowers one recurrent layer on `x` ([batch, time, features]). `restoreOrder` (the backward half of a
  * Bidirectional) puts a go_backwards output sequence back into input order.
  */
-function lowerRecurrent(r: Recurrent, x: Tensor, restoreOrder = false): RecurrentResult {
-  const s = recurrentSpec(r, [x]);
+function lowerRecurrent(r: Recurrent, s: RecurrentSpec, x: Tensor, restoreOrder = false): RecurrentResult {
   if (r.className === 'LSTM' && (r.options.fuseLstm ?? true) && s.recurrentActivation === 'sigmoid' && FUSED_LSTM_ACTIVATION[s.activation] && !s.returnState)
     return fusedLstm(r, s, x, restoreOrder);
   return unrolled(r, s, x, restoreOrder);
@@ -213,7 +215,7 @@ function unrolled(r: Recurrent, s: RecurrentSpec, x: Tensor, restoreOrder: boole
   const projected = [...b.op('UNPACK', [projection], { num: steps, axis: 1 }, { names: Array.from({ length: steps }, (_, t) => n('input_projection', t)) })];
   if (s.goBackwards) projected.reverse();
 
-  // h·U (+ b): the recurrent product; `columns` picks the gates' columns of the recurrent kernel.
+  // h·U (+ b): the recurrent product over the recurrent kernel's columns from … from+count (some gates' worth).
   const recurrentWeights = (label: string, from = 0, count = width) => b.constant(n(label), columnsAsRows(s.recurrentKernel, units, width, from, count), [count, units]);
   const recurrent = (h: Tensor, u: Tensor, t: number, bias: Tensor | null = null, label = 'recurrent') => b.op1('FULLY_CONNECTED', [h, u, bias], {}, { names: [n(label, t)] });
   const gateAxis = b.ints(n('gate_axis'), [1], []);
@@ -278,12 +280,10 @@ function unrolled(r: Recurrent, s: RecurrentSpec, x: Tensor, restoreOrder: boole
   return { output, states: state };
 }
 
-/** Keras outputs of a recurrent layer: the output, then (return_state) the final states. */
-const keras = (s: { returnState: boolean }, res: RecurrentResult): Tensor[] => (s.returnState ? [res.output, ...res.states] : [res.output]);
-
 const recurrentLayer = (className: string, options: RecurrentOptions): LowerLayer => (ctx, inputs) => {
   const r: Recurrent = { ctx, className, name: ctx.layer.name, config: ctx.layer.config, weights: ctx.weights, inputs, options };
-  return keras(recurrentSpec(r, inputs), lowerRecurrent(r, inputs[0]!));
+  const s = recurrentSpec(r, inputs);
+  return kerasOutputs(s, lowerRecurrent(r, s, inputs[0]!));
 };
 
 // ---------------------------------------------------------------------------------------------------------
@@ -302,8 +302,8 @@ const bidirectional = (options: RecurrentOptions): LowerLayer => (ctx, inputs) =
   const fwd = direction(forwardClass, c.layer.config, ctx.weights.slice(0, half), 'forward');
   const bwd = direction(backwardClass, backward.config, ctx.weights.slice(half), 'backward');
   const spec = recurrentSpec(fwd, inputs);
-  const f = lowerRecurrent(fwd, inputs[0]!);
-  const g = lowerRecurrent(bwd, inputs[0]!, true);
+  const f = lowerRecurrent(fwd, spec, inputs[0]!);
+  const g = lowerRecurrent(bwd, recurrentSpec(bwd, inputs), inputs[0]!, true);
   const { b } = ctx;
   const name = { names: [ctx.layer.name] };
   const mode = c.merge_mode === undefined ? 'concat' : c.merge_mode;
