@@ -290,9 +290,32 @@ test('Bidirectional matches tfjs (concat, sum, mul, ave)', async () => {
   await checkTfjs('Bidirectional(LSTM concat, return_state)', tfl.model({ inputs: input, outputs: withState }), 2);
 });
 
-test('TimeDistributed(Dense) matches tfjs', async () => {
+test('TimeDistributed matches tfjs (Dense; LSTM and Flatten with the steps folded into the batch)', async () => {
   await checkTfjs('TimeDistributed(Dense relu)', sequential([T, F], tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: 6, activation: 'relu' }) })), 2);
   await checkTfjs('LSTM → TimeDistributed(Dense softmax)', sequential([T, F], lstm({ returnSequences: true }), tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: 3, activation: 'softmax' }) })), 1, { seed: 5 });
+  // Sequences of sequences: [batch, 3, T, F] → an LSTM per outer step.
+  await checkTfjs('TimeDistributed(LSTM) on [2, 3, T, F]', sequential([3, T, F], tfl.layers.timeDistributed({ layer: lstm({}) })), 2, { expectOp: 'RESHAPE' });
+  // A lowering from elsewhere (here a test-local Flatten) wrapped through `innerLayers`.
+  const flatten: LowerLayer = (ctx, [x]) => {
+    const shape = [x!.shape[0]!, x!.shape.slice(1).reduce((a, b) => a * b, 1)];
+    return [ctx.b.op1('RESHAPE', [x!, ctx.b.ints('flat_shape', shape)], { new_shape: shape })];
+  };
+  const model = sequential([T, 2, F], tfl.layers.timeDistributed({ layer: tfl.layers.flatten() }), tfl.layers.timeDistributed({ layer: tfl.layers.dense({ units: 2 }) }));
+  randomizeWeights(model, 6);
+  const x = randomInput(2 * T * 2 * F, 7);
+  const expected = (model.predict(tf.tensor(x, [2, T, 2, F])) as tf.Tensor).dataSync() as Float32Array;
+  const lowerings = { ...recurrentLayers({ innerLayers: { Flatten: flatten } }), Dense: dense };
+  await checkModel('TimeDistributed(Flatten) → TimeDistributed(Dense)', lowerChain(layerSpecs(model), [2, T, 2, F], [], lowerings), x, [expected]);
+});
+
+test('RNN over one cell matches tfjs (LSTMCell, GRUCell, SimpleRNNCell)', async () => {
+  const cells: [string, tfl.layers.RNNCell][] = [
+    ['LSTMCell (sigmoid gates: fused)', tfl.layers.lstmCell({ units: 4, recurrentActivation: 'sigmoid', ...rnnDefaults })],
+    ['GRUCell', tfl.layers.gruCell({ units: 4, ...rnnDefaults })],
+    ['SimpleRNNCell', tfl.layers.simpleRNNCell({ units: 4, ...rnnDefaults })],
+  ];
+  for (const [label, cell] of cells)
+    await checkTfjs(`RNN(${label}), sequence`, sequential([T, F], tfl.layers.rnn({ cell, returnSequences: true })), 2, { seed: label.length });
 });
 
 test('Embedding → LSTM → Dense matches tfjs (float indices cast to int32)', async () => {
@@ -369,6 +392,7 @@ test('unsupported recurrent configurations are refused, naming the layer', () =>
   refuses({ className: 'LSTM', name: 'lstm_s', config: { ...base, stateful: true } }, lstmWeights, [1, T, F], /stateful=true/);
   refuses({ className: 'LSTM', name: 'lstm_a', config: { ...base, recurrent_activation: 'selu' } }, lstmWeights, [1, T, F], /activation 'selu'/);
   refuses({ className: 'GRU', name: 'gru_w', config: { ...base, reset_after: true } }, [w(F, 3 * units), w(units, 3 * units), w(3 * units)], [1, T, F], /expected weights \[3,6\], \[2,6\], \[2,6\]/, 'MALFORMED');
+  refuses({ className: 'RNN', name: 'rnn_stack', config: { cell: [{ class_name: 'LSTMCell', config: base }] } }, lstmWeights, [1, T, F], /RNN\(no cell\) is not supported/);
   refuses({ className: 'Masking', name: 'masking_1', config: { mask_value: 0 } }, [], [1, T, F], /masking/);
   refuses({ className: 'TimeDistributed', name: 'td', config: { layer: { class_name: 'Conv2D', config: {} } } }, [], [1, T, F], /TimeDistributed\(Conv2D\)/);
   refuses({ className: 'Bidirectional', name: 'bi', config: { layer: { class_name: 'LSTM', config: base }, merge_mode: 'max' } }, [...lstmWeights, ...lstmWeights], [1, T, F], /merge_mode 'max'/);

@@ -35,6 +35,8 @@ export interface RecurrentOptions {
    * them instead, so every invoke starts from zero state, as Keras does.
    */
   fuseLstm?: boolean;
+  /** Lowerings TimeDistributed may wrap besides Dense (default: this module's own), by class name. */
+  innerLayers?: Record<string, LowerLayer>;
 }
 
 /** What a recurrent layer yields: its output (sequence or last step) and its final states (h, and c for LSTM). */
@@ -76,6 +78,21 @@ function scalar(b: GraphBuilder, v: number): Tensor {
 // Weights and options of one recurrent layer.
 
 const GATES: Record<string, number> = { LSTM: 4, GRU: 3, SimpleRNN: 1 };
+const LAYER_OF_CELL: Record<string, string> = { LSTMCell: 'LSTM', GRUCell: 'GRU', SimpleRNNCell: 'SimpleRNN' };
+
+/**
+ * The recurrent layer a class name and config describe: LSTM, GRU, SimpleRNN as they are, and the generic
+ * RNN over one LSTMCell/GRUCell/SimpleRNNCell as that layer (cell config plus the RNN's sequence options).
+ */
+function recurrentKind(className: string, config: Config): { className: string; config: Config } | undefined {
+  if (GATES[className]) return { className, config };
+  if (className !== 'RNN') return undefined;
+  const layer = LAYER_OF_CELL[nestedClass(config.cell)];
+  const { cell, ...sequenceOptions } = config;
+  return layer ? { className: layer, config: { ...cell.config, ...sequenceOptions } } : undefined;
+}
+const describe = (className: string, config: Config) => (className === 'RNN' ? `RNN(${nestedClass(config.cell) || 'no cell'})` : className || '(none)');
+
 
 interface RecurrentSpec {
   units: number;
@@ -280,8 +297,10 @@ function unrolled(r: Recurrent, s: RecurrentSpec, x: Tensor, restoreOrder: boole
   return { output, states: state };
 }
 
-const recurrentLayer = (className: string, options: RecurrentOptions): LowerLayer => (ctx, inputs) => {
-  const r: Recurrent = { ctx, className, name: ctx.layer.name, config: ctx.layer.config, weights: ctx.weights, inputs, options };
+const recurrentLayer = (options: RecurrentOptions): LowerLayer => (ctx, inputs) => {
+  const kind = recurrentKind(ctx.layer.className, ctx.layer.config);
+  if (!kind) throw layerError(ctx, inputs, 'UNSUPPORTED', `${describe(ctx.layer.className, ctx.layer.config)} is not supported (LSTM, GRU, SimpleRNN and RNN over one of their cells are)`);
+  const r: Recurrent = { ctx, ...kind, name: ctx.layer.name, weights: ctx.weights, inputs, options };
   const s = recurrentSpec(r, inputs);
   return kerasOutputs(s, lowerRecurrent(r, s, inputs[0]!));
 };
@@ -292,15 +311,16 @@ const recurrentLayer = (className: string, options: RecurrentOptions): LowerLaye
 const bidirectional = (options: RecurrentOptions): LowerLayer => (ctx, inputs) => {
   const c = ctx.layer.config;
   const fail = (code: ErrorCode, message: string) => layerError(ctx, inputs, code, message);
-  const forwardClass = nestedClass(c.layer);
-  if (!GATES[forwardClass]) throw fail('UNSUPPORTED', `wrapped layer ${forwardClass || '(none)'} is not supported (LSTM, GRU, SimpleRNN are)`);
-  const backward = c.backward_layer ?? { class_name: forwardClass, config: { ...c.layer.config, go_backwards: !c.layer.config?.go_backwards } };
-  const backwardClass = nestedClass(backward);
-  if (!GATES[backwardClass]) throw fail('UNSUPPORTED', `backward layer ${backwardClass || '(none)'} is not supported`);
+  const forward = recurrentKind(nestedClass(c.layer), c.layer?.config ?? {});
+  if (!forward) throw fail('UNSUPPORTED', `wrapped layer ${describe(nestedClass(c.layer), c.layer?.config ?? {})} is not supported (LSTM, GRU, SimpleRNN are)`);
+  const backward = c.backward_layer
+    ? recurrentKind(nestedClass(c.backward_layer), c.backward_layer.config ?? {})
+    : { className: forward.className, config: { ...forward.config, go_backwards: !forward.config.go_backwards } };
+  if (!backward) throw fail('UNSUPPORTED', `backward layer ${describe(nestedClass(c.backward_layer), c.backward_layer.config ?? {})} is not supported`);
   const half = ctx.weights.length / 2;
-  const direction = (className: string, config: Config, weights: KerasWeight[], label: string): Recurrent => ({ ctx, className, name: `${ctx.layer.name}/${label}`, config, weights, inputs, options });
-  const fwd = direction(forwardClass, c.layer.config, ctx.weights.slice(0, half), 'forward');
-  const bwd = direction(backwardClass, backward.config, ctx.weights.slice(half), 'backward');
+  const direction = (kind: { className: string; config: Config }, weights: KerasWeight[], label: string): Recurrent => ({ ctx, ...kind, name: `${ctx.layer.name}/${label}`, weights, inputs, options });
+  const fwd = direction(forward, ctx.weights.slice(0, half), 'forward');
+  const bwd = direction(backward, ctx.weights.slice(half), 'backward');
   const spec = recurrentSpec(fwd, inputs);
   const f = lowerRecurrent(fwd, spec, inputs[0]!);
   const g = lowerRecurrent(bwd, recurrentSpec(bwd, inputs), inputs[0]!, true);
@@ -319,14 +339,35 @@ const bidirectional = (options: RecurrentOptions): LowerLayer => (ctx, inputs) =
   return spec.returnState ? [...merged, ...f.states, ...g.states] : merged;
 };
 
-const timeDistributed: LowerLayer = (ctx, inputs) => {
+/**
+ * TimeDistributed(Dense) is one FULLY_CONNECTED keeping the leading axes. Any other inner layer with a
+ * lowering runs once over all steps folded into the batch: [B, T, …] → [B·T, …] → inner → [B, T, …].
+ */
+const timeDistributed = (options: RecurrentOptions): LowerLayer => (ctx, inputs) => {
   const inner = ctx.layer.config.layer;
   const innerClass = nestedClass(inner);
+  const innerConfig: Config = inner?.config ?? {};
   const x = inputs[0]!;
-  if (innerClass !== 'Dense')
-    throw layerError(ctx, inputs, 'UNSUPPORTED', `TimeDistributed(${innerClass || '(none)'}) is not supported (TimeDistributed(Dense) is)`);
-  // Dense acts on the last axis, so every time step at once is one FULLY_CONNECTED keeping the leading axes.
-  const c = inner.config ?? {};
+  if (inputs.length !== 1 || x.shape.length < 3) throw layerError(ctx, inputs, 'UNSUPPORTED', 'TimeDistributed needs one [batch, time, …] input');
+  if (innerClass === 'Dense') return [denseOverLastAxis(ctx, inputs, innerConfig)];
+  const lower = (options.innerLayers ?? recurrentLayers(options))[innerClass];
+  if (!lower) throw layerError(ctx, inputs, 'UNSUPPORTED', `TimeDistributed(${innerClass || '(none)'}) is not supported: no lowering for ${innerClass || 'the inner layer'}`);
+  const { b } = ctx;
+  const name = ctx.layer.name;
+  const [batch, steps, ...rest] = x.shape as number[];
+  const reshape = (t: Tensor, shape: number[], label: string) =>
+    b.op1('RESHAPE', [t, b.ints(`${name}/${label}_shape`, shape)], { new_shape: shape }, { names: [`${name}/${label}`] });
+  const folded = reshape(x, [batch! * steps!, ...rest], 'steps_in_batch');
+  const innerCtx: LayerContext = {
+    b, layer: { className: innerClass, name, config: innerConfig }, weights: ctx.weights,
+    activation: (t, act) => ctx.activation(t, act), note: (m) => ctx.note(m),
+  };
+  return lower(innerCtx, [folded]).map((y, k) => reshape(y, [batch!, steps!, ...y.shape.slice(1)], `output${k}`));
+};
+
+/** Keras Dense on the last axis of any-rank input: FULLY_CONNECTED with keep_num_dims, then the activation. */
+function denseOverLastAxis(ctx: LayerContext, inputs: Tensor[], c: Config): Tensor {
+  const x = inputs[0]!;
   const units = Number(c.units);
   const depth = x.shape[x.shape.length - 1]!;
   const useBias = c.use_bias ?? true;
@@ -340,8 +381,8 @@ const timeDistributed: LowerLayer = (ctx, inputs) => {
     b.constant(`${name}/kernel`, columnsAsRows(kernel.values, depth, units), [units, depth]),
     useBias ? b.constant(`${name}/bias`, bias!.values.slice(), [units]) : null,
   ], { keep_num_dims: true }, { names: [name] });
-  return [ctx.activation(y, c.activation ?? 'linear')];
-};
+  return ctx.activation(y, c.activation ?? 'linear');
+}
 
 const embedding: LowerLayer = (ctx, inputs) => {
   const x = inputs[0]!;
@@ -364,11 +405,12 @@ const masking: LowerLayer = (ctx, inputs) => {
 /** The lowerings by Keras class name. */
 export function recurrentLayers(options: RecurrentOptions = {}): Record<string, LowerLayer> {
   return {
-    LSTM: recurrentLayer('LSTM', options),
-    GRU: recurrentLayer('GRU', options),
-    SimpleRNN: recurrentLayer('SimpleRNN', options),
+    LSTM: recurrentLayer(options),
+    GRU: recurrentLayer(options),
+    SimpleRNN: recurrentLayer(options),
+    RNN: recurrentLayer(options),
     Bidirectional: bidirectional(options),
-    TimeDistributed: timeDistributed,
+    TimeDistributed: timeDistributed(options),
     Embedding: embedding,
     Masking: masking,
   };
