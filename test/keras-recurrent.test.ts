@@ -264,6 +264,13 @@ test('GRU reset_after=true matches the Keras GRUCell arithmetic (tfjs-core ops)'
   }
 });
 
+test('longer sequences keep within 1e-5: LSTM (fused and unrolled) and GRU, T = 32', async () => {
+  const [steps, features, units] = [32, 8, 16];
+  await checkTfjs('LSTM fused, T 32, 16 units', sequential([steps, features], lstm({ units, returnSequences: true })), 2, { seed: 31 });
+  await checkTfjs('LSTM hard_sigmoid (unrolled), T 32, 16 units', sequential([steps, features], tfl.layers.lstm({ units, returnSequences: true, ...rnnDefaults })), 2, { seed: 32 });
+  await checkTfjs('GRU, T 32, 16 units', sequential([steps, features], tfl.layers.gru({ units, returnSequences: true, ...rnnDefaults })), 2, { seed: 33 });
+});
+
 test('SimpleRNN matches tfjs', async () => {
   await checkTfjs('SimpleRNN tanh, sequence', sequential([T, F], tfl.layers.simpleRNN({ units: 4, returnSequences: true, ...rnnDefaults })), 2);
   await checkTfjs('SimpleRNN relu, last step, go_backwards', sequential([T, F], tfl.layers.simpleRNN({ units: 5, activation: 'relu', goBackwards: true, ...rnnDefaults })), 1, { seed: 3 });

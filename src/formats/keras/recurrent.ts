@@ -1,6 +1,6 @@
 /**
- * Recurrent Keras layers (LSTM, GRU, SimpleRNN), their Bidirectional wrapper, TimeDistributed(Dense),
- * Embedding and Masking, lowered to TFLite ops for a static sequence length.
+ * Recurrent Keras layers (LSTM, GRU, SimpleRNN, and RNN over one of their cells), the Bidirectional and
+ * TimeDistributed wrappers, Embedding and Masking, lowered to TFLite ops for a static sequence length.
  *
  * An LSTM with sigmoid gates and a tanh/relu activation becomes TFLite's fused UNIDIRECTIONAL_SEQUENCE_LSTM
  * (one op, what TFLite Micro runs best). Everything else is unrolled over the time steps: one
@@ -93,7 +93,6 @@ function recurrentKind(className: string, config: Config): { className: string; 
 }
 const describe = (className: string, config: Config) => (className === 'RNN' ? `RNN(${nestedClass(config.cell) || 'no cell'})` : className || '(none)');
 
-
 interface RecurrentSpec {
   units: number;
   inputSize: number;
@@ -124,6 +123,7 @@ function recurrentSpec(r: Recurrent, inputs: Tensor[]): RecurrentSpec {
   if (c.time_major) throw fail('UNSUPPORTED', 'time_major=true is not supported');
   const gates = GATES[className]!;
   const units = Number(c.units);
+  if (!Number.isInteger(units) || units < 1) throw fail('MALFORMED', `units ${JSON.stringify(c.units)} is not a positive integer`);
   const inputSize = x.shape[2]!;
   const resetAfter = className === 'GRU' && !!c.reset_after;
   const useBias = c.use_bias ?? true;
@@ -204,7 +204,7 @@ function fusedLstm(r: Recurrent, s: RecurrentSpec, x: Tensor, restoreOrder: bool
     sequence, ...inputWeights, ...recurrentWeights, null, null, null, ...biases, null, null,
     state('output'), state('cell'), null, null, null, null,
   ], { fused_activation_function: FUSED_LSTM_ACTIVATION[s.activation], time_major: false }, { names: [`${r.name}/sequence`] });
-  r.ctx.note(`${r.ctx.layer.name}: LSTM lowered to UNIDIRECTIONAL_SEQUENCE_LSTM, whose state tensors TFLite carries from one invoke to the next (as with TF's own converter): reset the interpreter's variables between independent sequences`);
+  r.ctx.note(`${r.ctx.layer.name}: LSTM lowered to UNIDIRECTIONAL_SEQUENCE_LSTM, whose state tensors TFLite carries from one invoke to the next (as with TF's own converter): reset the interpreter's variables between independent sequences, or import with LSTM fusing off (fuseLstm: false) to unroll it`);
   if (!s.returnSequences) {
     out = b.op1('STRIDED_SLICE', [out, b.ints(`${r.name}/last_begin`, [0, steps - 1, 0]), b.ints(`${r.name}/last_end`, [batch, steps, units]), b.ints(`${r.name}/last_strides`, [1, 1, 1])],
       { shrink_axis_mask: 2 }, { names: [`${r.name}/last`] });
