@@ -169,6 +169,13 @@ const CASES: Case[] = [
   { type: 'QUANTIZE', inputs: [x(2, 3)], outputDtype: 'int8', outputQuantization: { scale: [0.01], zeroPoint: [-2], axis: 0 } },
   { type: 'UNIDIRECTIONAL_SEQUENCE_LSTM', label: 'batch-major', inputs: lstmInputs(2, 3, 2, 4, 5), options: lstmOptions(false) },
   { type: 'UNIDIRECTIONAL_SEQUENCE_LSTM', label: 'time-major, CIFG, projection', inputs: lstmInputs(3, 2, 2, 4, 5, { cifg: true, projection: 3 }), options: lstmOptions(true) },
+  // ---- ops the model importers lower to (more cases and the oracle's quirks: ops-import-ops.test.ts) ----
+  { type: 'ELU', inputs: [x(2, 5)] },
+  { type: 'GELU', inputs: [x(2, 5)], options: { type: 'GeluOptions', value: { approximate: false } } },
+  { type: 'LOG_SOFTMAX', inputs: [x(2, 5)] },
+  { type: 'TILE', inputs: [x(2, 3), vec(2, 1)] },
+  { type: 'REVERSE_V2', inputs: [x(2, 3, 4), vec(1)] },
+  { type: 'SQUARED_DIFFERENCE', inputs: [x(2, 3), x(3)] },
 ];
 
 /**

@@ -200,3 +200,29 @@ export function gatherSlices(g: GatherGeometry, params: TypedArray, indices: Typ
     }
   return -1;
 }
+
+/**
+ * TILE: the output is the input repeated multiples[a] times along each axis a. The walk splits every output
+ * axis into (repeat, index): the source ignores the repeat, the destination steps a whole input extent.
+ */
+export function tilePlan(shape: readonly number[], multiples: readonly number[]): CopyPlan {
+  const inStrides = rowMajorStrides(shape);
+  const outStrides = rowMajorStrides(shape.map((d, a) => d * multiples[a]!));
+  return copyPlan(
+    shape.flatMap((d, a) => [multiples[a]!, d]),
+    shape.flatMap((d, a) => [stepOffsets(multiples[a]!, 0), stepOffsets(d, inStrides[a]!)]),
+    shape.flatMap((d, a) => [stepOffsets(multiples[a]!, d * outStrides[a]!), stepOffsets(d, outStrides[a]!)]),
+  );
+}
+
+/** The whole tensor read backwards along the `reversed` axes (REVERSE_V2). */
+export function reversedOffsets(shape: readonly number[], reversed: ReadonlySet<number>): AxisOffsets[] {
+  return boxOffsets(shape, shape.map((d, a) => (reversed.has(a) ? d - 1 : 0)), shape, shape.map((_, a) => (reversed.has(a) ? -1 : 1)));
+}
+
+/** A row-major tensor of `shape` read as if broadcast to `outShape` (NumPy rule: stride 0 along broadcast and added leading axes). */
+export function broadcastOffsets(shape: readonly number[], outShape: readonly number[]): AxisOffsets[] {
+  const strides = rowMajorStrides(shape);
+  const lead = outShape.length - shape.length;
+  return outShape.map((d, a) => stepOffsets(d, a >= lead && shape[a - lead] !== 1 ? strides[a - lead]! : 0));
+}

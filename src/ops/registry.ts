@@ -66,6 +66,13 @@ import { transpose } from './transpose.js';
 import { transposeConv } from './transpose-conv.js';
 import { unidirectionalSequenceLstm } from './unidirectional-sequence-lstm.js';
 import { unpack } from './unpack.js';
+// Ops the model importers (Keras, TF.js, ONNX) lower to.
+import { elu } from './elu.js';
+import { gelu } from './gelu.js';
+import { logSoftmax } from './log-softmax.js';
+import { reverseV2 } from './reverse-v2.js';
+import { squaredDifference } from './squared-difference.js';
+import { tile } from './tile.js';
 
 export const ALL_OPS: readonly OpDef[] = [
   abs, add, argMax, averagePool2d, batchMatmul, cast, concatenation, conv2d, convolution2dTransposeBias,
@@ -74,6 +81,7 @@ export const ALL_OPS: readonly OpDef[] = [
   neg, pack, pad, padv2, pow, prelu, quantize, reduceMax, relu, relu6, reluN1To1, reshape, resizeBilinear,
   resizeNearestNeighbor, rsqrt, shape, slice, softmax, spaceToDepth, split, splitV, sqrt, square, squeeze,
   stridedSlice, sub, sum, tanh, transpose, transposeConv, unidirectionalSequenceLstm, unpack,
+  elu, gelu, logSoftmax, reverseV2, squaredDifference, tile,
 ];
 
 const byKey = new Map<string, OpDef>(ALL_OPS.map((d) => [`${d.custom ? 'custom' : 'builtin'}:${d.name}`, d]));
