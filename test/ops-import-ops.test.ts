@@ -27,6 +27,7 @@ const ints = (data: number[], dtype: DType = 'int32', shape = [data.length]): In
 const scaled = (k: number) => (r: RandomArray[]) => r.map((a) => (a instanceof Float32Array ? a.map((v) => v * k) : a));
 /** Random feeds rounded to multiples of 1/4 in [−1, 1], so equal pairs occur (comparisons, ties). */
 const coarse = (r: RandomArray[]) => r.map((a) => (a instanceof Float32Array ? a.map((v) => Math.round(v * 4) / 4) : a));
+const reducer = (keep_dims: boolean): BuiltinOptions => ({ type: 'ReducerOptions', value: { keep_dims } });
 const gelu = (approximate: boolean): BuiltinOptions => ({ type: 'GeluOptions', value: { approximate } });
 
 const CASES: OpCase[] = [
@@ -49,6 +50,18 @@ const CASES: OpCase[] = [
   { type: 'SQUARED_DIFFERENCE', label: 'broadcast last axis', inputs: [x(2, 3, 4), x(4)] },
   { type: 'SQUARED_DIFFERENCE', label: 'broadcast both', inputs: [x(3, 1), x(2, 1, 4)] },
   { type: 'SQUARED_DIFFERENCE', label: 'scalar', inputs: [x(), x(2, 5)] },
+  { type: 'REDUCE_MIN', label: 'axes 1, 3, keep_dims', inputs: [x(2, 3, 4, 5), ints([1, 3])], options: reducer(true) },
+  { type: 'REDUCE_MIN', label: 'axis −1', inputs: [x(3, 7), ints([-1])], options: reducer(false) },
+  { type: 'REDUCE_MIN', label: 'all axes', inputs: [x(2, 3, 4), ints([0, 1, 2])], options: reducer(false) },
+  { type: 'REDUCE_MIN', label: 'leading axis, ties', inputs: [x(6, 2, 3), ints([0])], options: reducer(false), feeds: coarse },
+  { type: 'REDUCE_PROD', label: 'axes 1, 2, keep_dims', inputs: [x(2, 3, 4, 5), ints([1, 2])], options: reducer(true), feeds: scaled(2) },
+  { type: 'REDUCE_PROD', label: 'axis 0', inputs: [x(5, 4), ints([0])], options: reducer(false), feeds: scaled(3) },
+  { type: 'REDUCE_PROD', label: 'axis −1', inputs: [x(3, 2, 6), ints([-1])], options: reducer(false), feeds: scaled(2) },
+  { type: 'FLOOR', inputs: [x(4, 25)], feeds: scaled(5) },
+  { type: 'CEIL', inputs: [x(4, 25)], feeds: scaled(5) },
+  { type: 'SIN', inputs: [x(4, 25)], feeds: scaled(10) },
+  { type: 'COS', inputs: [x(4, 25)], feeds: scaled(10) },
+  { type: 'RELU_0_TO_1', inputs: [x(3, 30)], feeds: scaled(2) },
 ];
 
 for (const c of CASES) {
@@ -147,6 +160,12 @@ test('oracle quirk: two-axis REVERSE_V2 reverses only the first axis; int64 axes
   assert.deepEqual(Array.from(new Interpreter(model).invoke(feeds)[0] as Float32Array), Array.from(reversed3(feeds[0]!, shape, [1])));
 });
 
+test('TFLite refuses int64 reduction axes (so edgefit\'s shape rule does too)', async () => {
+  const oracle = await loadTfliteOracle();
+  const { model } = singleOpModel('REDUCE_PROD', [x(3, 4), ints([1], 'int64')], reducer(false), [3]);
+  await assert.rejects(oracle.load(writeTflite(model)), /axis->type != kTfLiteInt32 \(INT64 != INT32\)/);
+});
+
 // ---- bad input: clear EdgefitErrors naming what is wrong ----
 test('malformed parameters are refused with EdgefitErrors that say what is wrong', () => {
   const refuses = (type: string, inputs: (InputSpec | null)[], code: string, message: RegExp) =>
@@ -156,6 +175,7 @@ test('malformed parameters are refused with EdgefitErrors that say what is wrong
   refuses('TILE', [x(2, 3), typed('int32', 2)], 'UNSUPPORTED', /multiples \(input 1, 'in1'\) is not a constant/);
   refuses('REVERSE_V2', [x(2, 3), ints([2])], 'MALFORMED', /axis 2 is out of range for rank 2/);
   refuses('SQUARED_DIFFERENCE', [x(2, 3), x(4)], 'MALFORMED', /do not broadcast/);
+  refuses('REDUCE_MIN', [x(2, 3), ints([1], 'int64')], 'UNSUPPORTED', /REDUCE_MIN takes int32 axes \(TFLite's rule\), 'in1' is int64/);
 });
 
 test('float-only kernels refuse other dtypes at load, naming the op and dtypes', () => {

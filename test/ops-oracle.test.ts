@@ -176,6 +176,13 @@ const CASES: Case[] = [
   { type: 'TILE', inputs: [x(2, 3), vec(2, 1)] },
   { type: 'REVERSE_V2', inputs: [x(2, 3, 4), vec(1)] },
   { type: 'SQUARED_DIFFERENCE', inputs: [x(2, 3), x(3)] },
+  { type: 'REDUCE_MIN', inputs: [x(2, 3, 4), vec(1)], options: reducer(true) },
+  { type: 'REDUCE_PROD', inputs: [x(2, 3, 4), vec(0, 2)], options: reducer(false) },
+  { type: 'FLOOR', inputs: [x(2, 5)] },
+  { type: 'CEIL', inputs: [x(2, 5)] },
+  { type: 'SIN', inputs: [x(2, 5)] },
+  { type: 'COS', inputs: [x(2, 5)] },
+  { type: 'RELU_0_TO_1', inputs: [x(2, 5)] },
 ];
 
 /**

@@ -67,10 +67,17 @@ import { transposeConv } from './transpose-conv.js';
 import { unidirectionalSequenceLstm } from './unidirectional-sequence-lstm.js';
 import { unpack } from './unpack.js';
 // Ops the model importers (Keras, TF.js, ONNX) lower to.
+import { ceil } from './ceil.js';
+import { cos } from './cos.js';
 import { elu } from './elu.js';
+import { floor } from './floor.js';
 import { gelu } from './gelu.js';
 import { logSoftmax } from './log-softmax.js';
+import { reduceMin } from './reduce-min.js';
+import { reduceProd } from './reduce-prod.js';
+import { relu0To1 } from './relu-0-to-1.js';
 import { reverseV2 } from './reverse-v2.js';
+import { sin } from './sin.js';
 import { squaredDifference } from './squared-difference.js';
 import { tile } from './tile.js';
 
@@ -81,7 +88,7 @@ export const ALL_OPS: readonly OpDef[] = [
   neg, pack, pad, padv2, pow, prelu, quantize, reduceMax, relu, relu6, reluN1To1, reshape, resizeBilinear,
   resizeNearestNeighbor, rsqrt, shape, slice, softmax, spaceToDepth, split, splitV, sqrt, square, squeeze,
   stridedSlice, sub, sum, tanh, transpose, transposeConv, unidirectionalSequenceLstm, unpack,
-  elu, gelu, logSoftmax, reverseV2, squaredDifference, tile,
+  ceil, cos, elu, floor, gelu, logSoftmax, reduceMin, reduceProd, relu0To1, reverseV2, sin, squaredDifference, tile,
 ];
 
 const byKey = new Map<string, OpDef>(ALL_OPS.map((d) => [`${d.custom ? 'custom' : 'builtin'}:${d.name}`, d]));
