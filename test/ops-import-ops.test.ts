@@ -28,6 +28,7 @@ const scaled = (k: number) => (r: RandomArray[]) => r.map((a) => (a instanceof F
 /** Random feeds rounded to multiples of 1/4 in [−1, 1], so equal pairs occur (comparisons, ties). */
 const coarse = (r: RandomArray[]) => r.map((a) => (a instanceof Float32Array ? a.map((v) => Math.round(v * 4) / 4) : a));
 const reducer = (keep_dims: boolean): BuiltinOptions => ({ type: 'ReducerOptions', value: { keep_dims } });
+const q8 = { scale: [0.05], zeroPoint: [7], axis: 0 };
 const gelu = (approximate: boolean): BuiltinOptions => ({ type: 'GeluOptions', value: { approximate } });
 
 const CASES: OpCase[] = [
@@ -62,13 +63,24 @@ const CASES: OpCase[] = [
   { type: 'SIN', inputs: [x(4, 25)], feeds: scaled(10) },
   { type: 'COS', inputs: [x(4, 25)], feeds: scaled(10) },
   { type: 'RELU_0_TO_1', inputs: [x(3, 30)], feeds: scaled(2) },
+  { type: 'SPACE_TO_BATCH_ND', label: '4-D, padded', inputs: [x(2, 5, 3, 2), ints([2, 2]), ints([1, 0, 0, 1], 'int32', [2, 2])] },
+  { type: 'SPACE_TO_BATCH_ND', label: '4-D, block 3×1, no padding', inputs: [x(1, 6, 4, 3), ints([3, 1]), ints([0, 0, 0, 0], 'int32', [2, 2])] },
+  { type: 'SPACE_TO_BATCH_ND', label: '3-D', inputs: [x(2, 5, 3), ints([3]), ints([0, 1], 'int32', [1, 2])] },
+  {
+    type: 'SPACE_TO_BATCH_ND', label: 'int8 pads with the zero point',
+    inputs: [{ shape: [1, 3, 3, 2], dtype: 'int8', quantization: q8 }, ints([2, 2]), ints([1, 0, 0, 1], 'int32', [2, 2])], outputQuantization: q8,
+  },
+  { type: 'BATCH_TO_SPACE_ND', label: '4-D, cropped', inputs: [x(8, 3, 2, 2), ints([2, 2]), ints([1, 0, 0, 1], 'int32', [2, 2])] },
+  { type: 'BATCH_TO_SPACE_ND', label: '4-D, block 1×3, no crops', inputs: [x(6, 2, 2, 3), ints([1, 3]), ints([0, 0, 0, 0], 'int32', [2, 2])] },
+  { type: 'BATCH_TO_SPACE_ND', label: '3-D', inputs: [x(6, 2, 3), ints([3]), ints([0, 1], 'int32', [1, 2])] },
+  { type: 'BATCH_TO_SPACE_ND', label: 'int8', inputs: [{ shape: [4, 2, 2, 1], dtype: 'int8', quantization: q8 }, ints([2, 2]), ints([0, 1, 1, 0], 'int32', [2, 2])], outputQuantization: q8 },
 ];
 
 for (const c of CASES) {
   test(`oracle agrees on ${caseName(c)}`, async () => {
-    const { op } = singleOpModel(c.type, c.inputs, c.options);
+    const { op } = singleOpModel(c.type, c.inputs, c.options, undefined, c.outputDtype ? { outputDtype: c.outputDtype } : {});
     const macs = requireOp(op).cost!(op).macs;
-    const elementwise = !['TILE', 'REVERSE_V2'].includes(c.type);
+    const elementwise = !['TILE', 'REVERSE_V2', 'SPACE_TO_BATCH_ND', 'BATCH_TO_SPACE_ND'].includes(c.type);
     assert.equal(macs, elementwise ? op.outputs[0]!.shape.reduce((a, b) => a * b, 1) : 0, 'cost: output elements (elementwise) or 0 (data movement)');
     const { worst } = await checkAgainstOracle(c);
     if (worst > 0) console.log(`# ${caseName(c)}: worst diff ${worst.toExponential(2)}`);
@@ -139,9 +151,10 @@ test('REVERSE_V2 over two axes: edgefit reverses both, as TFLite-WASM does with 
 });
 
 /**
- * Pinned oracle quirks (tfjs-tflite 0.0.1-alpha.10): its REVERSE_V2 predates multi-axis support. Given two
+ * Pinned oracle quirk (tfjs-tflite 0.0.1-alpha.10): its REVERSE_V2 predates multi-axis support. Given two
  * axes it logs "Current does not support more than 1 axis." while loading, yet loads and runs, reversing the
- * first axis only; int64 axes are refused at load. Importers must emit one int32-axis REVERSE_V2 per axis.
+ * first axis only. int64 axes it refuses at load (edgefit's shape rule too). Importers must emit one
+ * int32-axis REVERSE_V2 per axis.
  */
 test('oracle quirk: two-axis REVERSE_V2 reverses only the first axis; int64 axes are refused', async () => {
   const oracle = await loadTfliteOracle();
@@ -153,17 +166,19 @@ test('oracle quirk: two-axis REVERSE_V2 reverses only the first axis; int64 axes
   } finally {
     m.dispose();
   }
-  await assert.rejects(oracle.load(writeTflite(singleOpModel('REVERSE_V2', [x(...shape), ints([1], 'int64')]).model)),
+  await assert.rejects(oracle.load(writeTflite(singleOpModel('REVERSE_V2', [x(...shape), ints([1], 'int64')], undefined, shape).model)),
     /Axis Type 'INT64' is not supported by reverse/);
-  // edgefit takes int64 axes (current TFLite does too).
-  const { model } = singleOpModel('REVERSE_V2', [x(...shape), ints([1], 'int64')]);
-  assert.deepEqual(Array.from(new Interpreter(model).invoke(feeds)[0] as Float32Array), Array.from(reversed3(feeds[0]!, shape, [1])));
+  assert.throws(() => singleOpModel('REVERSE_V2', [x(...shape), ints([1], 'int64')]),
+    (e: unknown) => e instanceof EdgefitError && e.code === 'UNSUPPORTED' && /REVERSE_V2 takes int32 axes/.test(e.message));
 });
 
-test('TFLite refuses int64 reduction axes (so edgefit\'s shape rule does too)', async () => {
+test('TFLite refuses int64 reduction axes and block shapes (so edgefit\'s shape rules do too)', async () => {
   const oracle = await loadTfliteOracle();
-  const { model } = singleOpModel('REDUCE_PROD', [x(3, 4), ints([1], 'int64')], reducer(false), [3]);
-  await assert.rejects(oracle.load(writeTflite(model)), /axis->type != kTfLiteInt32 \(INT64 != INT32\)/);
+  const reduce = singleOpModel('REDUCE_PROD', [x(3, 4), ints([1], 'int64')], reducer(false), [3]).model;
+  await assert.rejects(oracle.load(writeTflite(reduce)), /axis->type != kTfLiteInt32 \(INT64 != INT32\)/);
+  // TFLite reads block_shape's bytes as int32: an int64 [2, 2] reads as [2, 0].
+  const spaceToBatch = singleOpModel('SPACE_TO_BATCH_ND', [x(1, 4, 4, 1), ints([2, 2], 'int64'), ints([0, 0, 0, 0], 'int32', [2, 2])], undefined, [4, 2, 2, 1]).model;
+  await assert.rejects(oracle.load(writeTflite(spaceToBatch)), /block_shape\[dim\] != 0 was not true/);
 });
 
 // ---- bad input: clear EdgefitErrors naming what is wrong ----
@@ -175,6 +190,12 @@ test('malformed parameters are refused with EdgefitErrors that say what is wrong
   refuses('TILE', [x(2, 3), typed('int32', 2)], 'UNSUPPORTED', /multiples \(input 1, 'in1'\) is not a constant/);
   refuses('REVERSE_V2', [x(2, 3), ints([2])], 'MALFORMED', /axis 2 is out of range for rank 2/);
   refuses('SQUARED_DIFFERENCE', [x(2, 3), x(4)], 'MALFORMED', /do not broadcast/);
+  refuses('SPACE_TO_BATCH_ND', [x(1, 5, 4, 1), ints([2, 2]), ints([0, 0, 0, 0], 'int32', [2, 2])], 'MALFORMED', /spatial axis 1: padded size 5 is not a multiple of block size 2/);
+  refuses('SPACE_TO_BATCH_ND', [x(1, 4, 4, 1), ints([2]), ints([0, 0], 'int32', [1, 2])], 'MALFORMED', /block_shape \[2\] must hold 2 sizes/);
+  refuses('SPACE_TO_BATCH_ND', [x(1, 4, 4, 4, 1), ints([2, 2, 2]), ints([0, 0, 0, 0, 0, 0], 'int32', [3, 2])], 'UNSUPPORTED', /rank 3 or 4 input \(TFLite's rule\)/);
+  refuses('SPACE_TO_BATCH_ND', [x(1, 4, 4, 1), ints([2, 2], 'int64'), ints([0, 0, 0, 0], 'int32', [2, 2])], 'UNSUPPORTED', /reads block_shape as int32/);
+  refuses('BATCH_TO_SPACE_ND', [x(6, 2, 2, 1), ints([2, 2]), ints([0, 0, 0, 0], 'int32', [2, 2])], 'MALFORMED', /batch 6 is not a multiple of the block's 4 positions/);
+  refuses('BATCH_TO_SPACE_ND', [x(4, 2, 2, 1), ints([2, 2]), ints([3, 2, 0, 0], 'int32', [2, 2])], 'MALFORMED', /crops 3 \+ 2 exceed 4/);
   refuses('REDUCE_MIN', [x(2, 3), ints([1], 'int64')], 'UNSUPPORTED', /REDUCE_MIN takes int32 axes \(TFLite's rule\), 'in1' is int64/);
 });
 

@@ -183,6 +183,8 @@ const CASES: Case[] = [
   { type: 'SIN', inputs: [x(2, 5)] },
   { type: 'COS', inputs: [x(2, 5)] },
   { type: 'RELU_0_TO_1', inputs: [x(2, 5)] },
+  { type: 'SPACE_TO_BATCH_ND', inputs: [x(1, 4, 3, 2), vec(2, 2), ints([2, 2], [0, 0, 1, 0])] },
+  { type: 'BATCH_TO_SPACE_ND', inputs: [x(4, 2, 2, 2), vec(2, 2), ints([2, 2], [0, 0, 1, 0])] },
 ];
 
 /**
