@@ -74,13 +74,35 @@ const CASES: OpCase[] = [
   { type: 'BATCH_TO_SPACE_ND', label: '4-D, block 1×3, no crops', inputs: [x(6, 2, 2, 3), ints([1, 3]), ints([0, 0, 0, 0], 'int32', [2, 2])] },
   { type: 'BATCH_TO_SPACE_ND', label: '3-D', inputs: [x(6, 2, 3), ints([3]), ints([0, 1], 'int32', [1, 2])] },
   { type: 'BATCH_TO_SPACE_ND', label: 'int8', inputs: [{ shape: [4, 2, 2, 1], dtype: 'int8', quantization: q8 }, ints([2, 2]), ints([0, 1, 1, 0], 'int32', [2, 2])], outputQuantization: q8 },
+  { type: 'SELECT_V2', label: 'same shapes', inputs: [typed('bool', 2, 3), x(2, 3), x(2, 3)] },
+  { type: 'SELECT_V2', label: 'each operand broadcast', inputs: [typed('bool', 2, 1), x(1, 3), x(2, 1)] },
+  { type: 'SELECT_V2', label: 'rank 4 vs 1', inputs: [typed('bool', 1, 3, 1, 2), x(2, 1, 4, 1), x(2)] },
+  { type: 'SELECT_V2', label: 'scalar condition', inputs: [typed('bool'), x(2, 3), x(3)] },
+  { type: 'SELECT_V2', label: 'int32', inputs: [typed('bool', 4, 5), typed('int32', 5), typed('int32', 4, 1)] },
+  { type: 'SELECT_V2', label: 'int8', inputs: [typed('bool', 3, 4), typed('int8', 3, 4), typed('int8', 1)] },
+  { type: 'GREATER', inputs: [x(2, 3, 4), x(4)], feeds: coarse },
+  { type: 'GREATER', label: 'int32', inputs: [typed('int32', 3, 4), typed('int32', 3, 1)] },
+  { type: 'GREATER_EQUAL', inputs: [x(3, 1), x(2, 1, 4)], feeds: coarse },
+  { type: 'LESS', inputs: [x(2, 3, 4), x(3, 1)], feeds: coarse },
+  { type: 'LESS', label: 'scalar', inputs: [x(), x(2, 5)], feeds: coarse },
+  { type: 'LESS_EQUAL', inputs: [x(4, 6), x(6)], feeds: coarse },
+  { type: 'EQUAL', inputs: [x(4, 6), x(4, 6)], feeds: coarse },
+  { type: 'EQUAL', label: 'broadcast', inputs: [x(2, 1, 6), x(3, 1)], feeds: coarse },
+  { type: 'EQUAL', label: 'int32', inputs: [typed('int32', 30), typed('int32', 30)], feeds: (r) => r.map((a) => a.map((v) => v % 3)) },
+  { type: 'NOT_EQUAL', inputs: [x(4, 6), x(1, 6)], feeds: coarse },
+  { type: 'BROADCAST_TO', inputs: [x(1, 3), ints([2, 3])] },
+  { type: 'BROADCAST_TO', label: 'new leading axes, int64 shape', inputs: [x(3, 1), ints([2, 3, 4], 'int64')] },
+  { type: 'BROADCAST_TO', label: 'scalar', inputs: [x(), ints([2, 2])] },
+  { type: 'BROADCAST_TO', label: 'no-op', inputs: [x(2, 3), ints([2, 3])] },
+  { type: 'BROADCAST_TO', label: 'int8', inputs: [typed('int8', 4, 1, 2), ints([3, 4, 5, 2])] },
+  { type: 'BROADCAST_TO', label: 'bool', inputs: [typed('bool', 1, 5), ints([3, 5])] },
 ];
 
 for (const c of CASES) {
   test(`oracle agrees on ${caseName(c)}`, async () => {
     const { op } = singleOpModel(c.type, c.inputs, c.options, undefined, c.outputDtype ? { outputDtype: c.outputDtype } : {});
     const macs = requireOp(op).cost!(op).macs;
-    const elementwise = !['TILE', 'REVERSE_V2', 'SPACE_TO_BATCH_ND', 'BATCH_TO_SPACE_ND'].includes(c.type);
+    const elementwise = !['TILE', 'REVERSE_V2', 'SPACE_TO_BATCH_ND', 'BATCH_TO_SPACE_ND', 'BROADCAST_TO'].includes(c.type);
     assert.equal(macs, elementwise ? op.outputs[0]!.shape.reduce((a, b) => a * b, 1) : 0, 'cost: output elements (elementwise) or 0 (data movement)');
     const { worst } = await checkAgainstOracle(c);
     if (worst > 0) console.log(`# ${caseName(c)}: worst diff ${worst.toExponential(2)}`);
@@ -196,10 +218,27 @@ test('malformed parameters are refused with EdgefitErrors that say what is wrong
   refuses('SPACE_TO_BATCH_ND', [x(1, 4, 4, 1), ints([2, 2], 'int64'), ints([0, 0, 0, 0], 'int32', [2, 2])], 'UNSUPPORTED', /reads block_shape as int32/);
   refuses('BATCH_TO_SPACE_ND', [x(6, 2, 2, 1), ints([2, 2]), ints([0, 0, 0, 0], 'int32', [2, 2])], 'MALFORMED', /batch 6 is not a multiple of the block's 4 positions/);
   refuses('BATCH_TO_SPACE_ND', [x(4, 2, 2, 1), ints([2, 2]), ints([3, 2, 0, 0], 'int32', [2, 2])], 'MALFORMED', /crops 3 \+ 2 exceed 4/);
+  refuses('BROADCAST_TO', [x(2, 3), ints([4, 3])], 'MALFORMED', /\[2,3\] does not broadcast to \[4,3\]/);
+  refuses('BROADCAST_TO', [x(2, 3), ints([3])], 'MALFORMED', /does not broadcast to \[3\]/);
+  refuses('SELECT_V2', [typed('bool', 2), x(3), x(3)], 'MALFORMED', /do not broadcast/);
   refuses('REDUCE_MIN', [x(2, 3), ints([1], 'int64')], 'UNSUPPORTED', /REDUCE_MIN takes int32 axes \(TFLite's rule\), 'in1' is int64/);
 });
 
-test('float-only kernels refuse other dtypes at load, naming the op and dtypes', () => {
-  const { model } = singleOpModel('ELU', [typed('int8', 2, 3)]);
-  assert.throws(() => new Interpreter(model), (e: unknown) => e instanceof EdgefitError && e.code === 'UNSUPPORTED' && /ELU/.test(e.message) && /int8/.test(e.message));
+test('kernels refuse dtypes they do not handle at load, naming the op and dtypes', () => {
+  const loads = (type: string, inputs: InputSpec[], code: string, message: RegExp) =>
+    assert.throws(() => new Interpreter(singleOpModel(type, inputs).model), (e: unknown) => e instanceof EdgefitError && e.code === code && message.test(e.message), type);
+  loads('ELU', [typed('int8', 2, 3)], 'UNSUPPORTED', /ELU with int8 → int8 has no kernel/);
+  loads('GREATER', [x(2), typed('int32', 2)], 'UNSUPPORTED', /GREATER with float32, int32 → bool has no kernel/);
+  loads('SELECT_V2', [x(2), x(2), x(2)], 'MALFORMED', /SELECT_V2's condition must be bool, 'in0' is float32/);
+  loads('SELECT_V2', [typed('bool', 2), x(2), typed('int32', 2)], 'MALFORMED', /moves data without converting it/);
+});
+
+test('the graph builder gives comparisons bool outputs, SELECT_V2 its operands\' type, BROADCAST_TO version 2', () => {
+  const b = new GraphBuilder();
+  const a = b.input('a', [2, 3]);
+  const mask = b.op1('GREATER', [a, b.constant('zero', Float32Array.of(0), [])]);
+  const picked = b.op1('SELECT_V2', [mask, b.input('n', [3], 'int32'), b.constant('k', Int32Array.of(7), [])]);
+  const spread = b.op1('BROADCAST_TO', [a, b.ints('to', [4, 2, 3])]);
+  assert.deepEqual([mask.dtype, picked.dtype, picked.shape, spread.shape], ['bool', 'int32', [2, 3], [4, 2, 3]]);
+  assert.deepEqual(b.graph.ops.map((op) => op.version), [1, 1, 2]);
 });
