@@ -138,6 +138,30 @@ test('erf matches the integral definition; erfc keeps relative precision in the 
   assert.equal(erfc(Infinity), 0);
 });
 
+/**
+ * Pinned oracle quirk: TFLite-WASM evaluates GELU with float32 approximations of erf and tanh that saturate
+ * (erf to −1 below x ≈ −5.66, tanh to −1 for x ≲ −4.84), so its far negative tail is exactly 0 where the
+ * true GELU is a few 1e-7 to 1e-9 below 0, and it wobbles by up to ~8e-7 just before. edgefit computes the
+ * function itself (float64, rounded once); the two stay within 1e-6 absolute everywhere.
+ */
+test('oracle quirk: GELU\'s far negative tail is flushed to 0 by float32 erf/tanh approximations', async () => {
+  const oracle = await loadTfliteOracle();
+  const xs = Float32Array.of(-8, -6, -5, -0.5, 0, 0.5, 3);
+  for (const approximate of [false, true]) {
+    const { model } = singleOpModel('GELU', [x(xs.length)], gelu(approximate));
+    const m = await oracle.load(writeTflite(model));
+    try {
+      const ref = m.run([xs])[0]!;
+      const ours = new Interpreter(model).invoke([xs])[0] as Float32Array;
+      assert.deepEqual([ref[0], ref[1], ref[2]].map((v) => v === 0), [true, true, approximate], `approximate=${approximate}: oracle ${ref}`);
+      assert.ok(ours[1]! < 0 && ours[2]! < 0, `edgefit keeps the tail: ${ours}`);
+      assert.ok(compareOutputs([ours], [ref], { tolerance: 1e-6 }).worst <= 1e-6);
+    } finally {
+      m.dispose();
+    }
+  }
+});
+
 // ---- REVERSE_V2: what TFLite-WASM does differently from current TFLite ----
 
 /** The reversal along `axes` of a row-major [d0, d1, d2] tensor, by index arithmetic (independent of the kernel). */
@@ -201,6 +225,12 @@ test('TFLite refuses int64 reduction axes and block shapes (so edgefit\'s shape 
   // TFLite reads block_shape's bytes as int32: an int64 [2, 2] reads as [2, 0].
   const spaceToBatch = singleOpModel('SPACE_TO_BATCH_ND', [x(1, 4, 4, 1), ints([2, 2], 'int64'), ints([0, 0, 0, 0], 'int32', [2, 2])], undefined, [4, 2, 2, 1]).model;
   await assert.rejects(oracle.load(writeTflite(spaceToBatch)), /block_shape\[dim\] != 0 was not true/);
+});
+
+test('TFLite knows BROADCAST_TO only from version 2 on (why edgefit writes 2)', async () => {
+  const oracle = await loadTfliteOracle();
+  const { model } = singleOpModel('BROADCAST_TO', [x(1, 3), ints([2, 3])], undefined, undefined, { version: 1 });
+  await assert.rejects(oracle.load(writeTflite(model)), /Didn't find op for builtin opcode 'BROADCAST_TO' version '1'/);
 });
 
 // ---- bad input: clear EdgefitErrors naming what is wrong ----
