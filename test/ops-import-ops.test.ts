@@ -1,8 +1,9 @@
 /**
  * The ops the model importers (Keras, TF.js, ONNX) lower to, against real TFLite: single-op models written
  * by our writer, run by the TFLite WASM oracle and by edgefit's Interpreter (SIMD and reference paths), on
- * random inputs (scaled where an op's interesting range is wider than [−1, 1]). Where the oracle differs
- * from current TFLite, the difference is pinned here so it cannot go stale silently.
+ * random inputs (scaled where an op's interesting range is wider than [−1, 1]): hand-picked configurations,
+ * then seeded random shapes, axes and broadcasts. Where the oracle differs from edgefit or refuses a form,
+ * the difference is pinned here so it cannot go stale silently.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +18,7 @@ import { erf, erfc } from '../src/kernels/erf.js';
 import { requireOp } from '../src/ops/registry.js';
 import { singleOpModel, type InputSpec } from './helpers/single-op.js';
 import { loadTfliteOracle } from './helpers/tflite-oracle.js';
-import { randomInputs, type RandomArray } from './helpers/random.js';
+import { mulberry32, randomInputs, type RandomArray } from './helpers/random.js';
 import { caseName, checkAgainstOracle, compareOutputs, type OpCase } from './helpers/conformance.js';
 
 const x = (...shape: number[]): InputSpec => ({ shape });
@@ -97,6 +98,75 @@ const CASES: OpCase[] = [
   { type: 'BROADCAST_TO', label: 'int8', inputs: [typed('int8', 4, 1, 2), ints([3, 4, 5, 2])] },
   { type: 'BROADCAST_TO', label: 'bool', inputs: [typed('bool', 1, 5), ints([3, 5])] },
 ];
+
+// ---- seeded random configurations: shapes of rank 1–4, broadcasts, axis sets, blocks ----
+const rnd = mulberry32(2026);
+const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1)); // [lo, hi]
+const randomShape = (minRank = 1, maxRank = 4, maxDim = 4) => Array.from({ length: int(minRank, maxRank) }, () => int(1, maxDim));
+/** A shape that broadcasts to `shape`: a suffix of it with some dimensions set to 1. */
+const broadcastable = (shape: number[]) => shape.slice(int(0, shape.length)).map((d) => (rnd() < 0.4 ? 1 : d));
+const someAxes = (rank: number) => {
+  const axes = Array.from({ length: rank }, (_, a) => a).filter(() => rnd() < 0.5);
+  return (axes.length ? axes : [int(0, rank - 1)]).map((a) => (rnd() < 0.3 ? a - rank : a));
+};
+const operands = (out: number[]) => (rnd() < 0.5 ? [x(...broadcastable(out)), x(...out)] : [x(...out), x(...broadcastable(out))]);
+
+const RANDOM: Record<string, () => Omit<OpCase, 'type'>> = {
+  TILE: () => {
+    const shape = randomShape(1, 4, 3);
+    return { inputs: [x(...shape), ints(shape.map(() => int(1, 3)))] };
+  },
+  REVERSE_V2: () => {
+    const shape = randomShape();
+    return { inputs: [x(...shape), ints([int(-shape.length, shape.length - 1)])] };
+  },
+  SQUARED_DIFFERENCE: () => ({ inputs: operands(randomShape()) }),
+  GREATER: () => ({ inputs: operands(randomShape()), feeds: coarse }),
+  LESS_EQUAL: () => ({ inputs: operands(randomShape()), feeds: coarse }),
+  EQUAL: () => ({ inputs: operands(randomShape()), feeds: coarse }),
+  REDUCE_MIN: () => {
+    const shape = randomShape();
+    return { inputs: [x(...shape), ints(someAxes(shape.length))], options: reducer(rnd() < 0.5) };
+  },
+  REDUCE_PROD: () => {
+    const shape = randomShape();
+    return { inputs: [x(...shape), ints(someAxes(shape.length))], options: reducer(rnd() < 0.5), feeds: scaled(2) };
+  },
+  SELECT_V2: () => {
+    const out = randomShape();
+    return { inputs: [typed('bool', ...broadcastable(out)), x(...broadcastable(out)), x(...broadcastable(out))] };
+  },
+  BROADCAST_TO: () => {
+    const out = randomShape(1, 4, 3);
+    return { inputs: [x(...broadcastable(out)), ints(out)] };
+  },
+  SPACE_TO_BATCH_ND: () => {
+    const block = [int(1, 3), int(1, 3)];
+    const spatial = block.map(() => int(1, 5));
+    const pads = block.flatMap((b, k) => {
+      const before = int(0, 2);
+      const after = (b - ((spatial[k]! + before) % b)) % b;
+      return [before, after];
+    });
+    return { inputs: [x(int(1, 2), ...spatial, int(1, 3)), ints(block), ints(pads, 'int32', [2, 2])] };
+  },
+  BATCH_TO_SPACE_ND: () => {
+    const block = [int(1, 3), int(1, 3)];
+    const spatial = block.map(() => int(1, 3));
+    const crops = block.flatMap((b, k) => {
+      const total = int(0, b * spatial[k]! - 1);
+      const before = int(0, total);
+      return [before, total - before];
+    });
+    return { inputs: [x(int(1, 2) * block[0]! * block[1]!, ...spatial, int(1, 3)), ints(block), ints(crops, 'int32', [2, 2])] };
+  },
+};
+for (const [type, make] of Object.entries(RANDOM))
+  for (let k = 1; k <= 5; k++) {
+    const c = make();
+    const shapes = c.inputs.map((i) => `[${i!.shape}]${i!.data ? `=${Array.from(i!.data as number[])}` : ''}`).join(' ');
+    CASES.push({ type, ...c, label: `random ${k}: ${shapes}${c.options ? ` keep_dims=${(c.options.value as { keep_dims: boolean }).keep_dims}` : ''}` });
+  }
 
 for (const c of CASES) {
   test(`oracle agrees on ${caseName(c)}`, async () => {

@@ -11,7 +11,7 @@ const selectShape = (op: Op): number[] =>
   broadcastShapes(broadcastShapes(input(op, 0).shape, input(op, 1).shape), input(op, 2).shape);
 
 interface SelectPrepared {
-  /** Condition and x spread to the output shape (y is spread straight into the output). */
+  /** Condition, x and y spread to the output shape: the first two into the buffers below, y straight into the output. */
   plans: [CopyPlan, CopyPlan, CopyPlan];
   condition: Uint8Array;
   chosen: TypedArray;
