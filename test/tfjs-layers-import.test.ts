@@ -1,0 +1,128 @@
+/**
+ * TF.js layers models (model.json + weight shard, exactly as tfjs writes them), trained a few steps on
+ * Fashion-MNIST or seeded synthetic data, imported by edgefit and run in edgefit's Interpreter and in real
+ * TFLite: both must give `model.predict`'s outputs to 1e-5 relative.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tfl from '@tensorflow/tfjs-layers';
+
+import { importModel } from '../src/formats/import.js';
+import { EdgefitError } from '../src/ir/errors.js';
+import { readIdx } from '../src/eval/idx.js';
+import { fashionMnist } from './helpers/data.js';
+import { mulberry32 } from './helpers/random.js';
+import { checkModel, predictTfjs, readFiles, saveTfjs, SHARD } from './helpers/keras-check.js';
+
+await tf.setBackend('cpu');
+
+/** `count` Fashion-MNIST training images scaled to [0,1] (NHWC) and their one-hot labels. */
+async function fashion(count: number): Promise<{ x: Float32Array; y: Float32Array }> {
+  const f = fashionMnist();
+  const images = await readIdx(readFileSync(f.trainImages));
+  const labels = await readIdx(readFileSync(f.trainLabels));
+  const x = Float32Array.from(images.data.subarray(0, count * 784), (v) => v / 255);
+  const y = new Float32Array(count * 10);
+  for (let i = 0; i < count; i++) y[i * 10 + labels.data[i]!] = 1;
+  return { x, y };
+}
+
+function uniform(seed: number, n: number, lo = -1, hi = 1): Float32Array {
+  const rnd = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => lo + (hi - lo) * rnd());
+}
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Trains `steps` batches of mean-squared error towards seeded random targets (enough to move every weight). */
+async function fitSynthetic(model: tfl.LayersModel, seed: number, batch = 8, steps = 3): Promise<void> {
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+  const shapes = model.inputs.map((t) => t.shape.slice(1) as number[]);
+  const outShapes = model.outputs.map((t) => t.shape.slice(1) as number[]);
+  const xs = shapes.map((s, i) => tf.tensor(uniform(seed + i, batch * steps * size(s)), [batch * steps, ...s]));
+  const ys = outShapes.map((s, i) => tf.tensor(uniform(seed + 100 + i, batch * steps * size(s), 0, 1), [batch * steps, ...s]));
+  await model.fit(xs.length === 1 ? xs[0]! : xs, ys.length === 1 ? ys[0]! : ys, { batchSize: batch, epochs: 1, verbose: 0 });
+  tf.dispose([...xs, ...ys]);
+}
+
+/** Saves `model` as model.json + shard, imports it, and checks edgefit and TFLite against `model.predict`. */
+async function roundTrip(model: tfl.LayersModel, label: string, seed: number) {
+  const { json, shard } = await saveTfjs(model);
+  const { model: imported, format, notes } = await importModel(json, { readRelative: readFiles({ [SHARD]: shard }) });
+  assert.equal(format, 'tfjs-layers');
+  const shapes = model.inputs.map((t) => [1, ...(t.shape.slice(1) as number[])]);
+  assert.deepEqual(imported.graphs[0]!.inputs.map((t) => t.shape), shapes, `${label}: input shapes`);
+  assert.deepEqual(imported.graphs[0]!.inputs.map((t) => t.name), model.inputLayers.map((l) => l.name), `${label}: input names keep Keras names`);
+  assert.deepEqual(imported.graphs[0]!.outputs.map((t) => t.name), model.outputLayers.map((l) => l.name), `${label}: output names keep Keras names`);
+  const inputs = shapes.map((s, i) => uniform(seed + 1000 + i, size(s)));
+  const diffs = await checkModel(imported, inputs, predictTfjs(model, inputs, shapes), label);
+  console.log(`${label}: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
+  return { imported, notes };
+}
+
+test('MLP trained on Fashion-MNIST', async () => {
+  const { x, y } = await fashion(512);
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.flatten({ inputShape: [28, 28, 1] }),
+      tfl.layers.dense({ units: 32, activation: 'relu' }),
+      tfl.layers.dropout({ rate: 0.2 }),
+      tfl.layers.dense({ units: 16, activation: 'tanh' }),
+      tfl.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+  const xs = tf.tensor(x, [512, 28, 28, 1]), ys = tf.tensor(y, [512, 10]);
+  await model.fit(xs, ys, { batchSize: 64, epochs: 1, verbose: 0 });
+  tf.dispose([xs, ys]);
+  const { notes } = await roundTrip(model, 'mlp', 1);
+  assert.ok(notes.some((n) => n.includes('Dropout')), 'the dropped Dropout layer is noted');
+});
+
+test('CNN (Conv2D + BatchNormalization + MaxPooling2D + Flatten + Dense softmax) trained on Fashion-MNIST', async () => {
+  const { x, y } = await fashion(256);
+  const model = tfl.sequential({
+    layers: [
+      tfl.layers.conv2d({ inputShape: [28, 28, 1], filters: 8, kernelSize: 3, padding: 'same' }),
+      tfl.layers.batchNormalization(),
+      tfl.layers.activation({ activation: 'relu' }),
+      tfl.layers.maxPooling2d({ poolSize: 2 }),
+      tfl.layers.conv2d({ filters: 12, kernelSize: 3, strides: 2, activation: 'relu' }),
+      tfl.layers.batchNormalization({ epsilon: 0.01 }),
+      tfl.layers.flatten(),
+      tfl.layers.dense({ units: 10, activation: 'softmax' }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy' });
+  const xs = tf.tensor(x, [256, 28, 28, 1]), ys = tf.tensor(y, [256, 10]);
+  await model.fit(xs, ys, { batchSize: 64, epochs: 1, verbose: 0 });
+  tf.dispose([xs, ys]);
+  await roundTrip(model, 'cnn', 2);
+});
+
+test('functional model: two inputs, Add, Concatenate, two outputs', async () => {
+  const img = tfl.input({ shape: [8, 8, 3], name: 'image' });
+  const vec = tfl.input({ shape: [5], name: 'features' });
+  const a = tfl.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'relu' }).apply(img) as tfl.SymbolicTensor;
+  const b = tfl.layers.conv2d({ filters: 6, kernelSize: 1 }).apply(img) as tfl.SymbolicTensor;
+  const sum = tfl.layers.add().apply([a, b]) as tfl.SymbolicTensor;
+  const pooled = tfl.layers.globalAveragePooling2d({}).apply(sum) as tfl.SymbolicTensor;
+  const v = tfl.layers.dense({ units: 4, activation: 'sigmoid' }).apply(vec) as tfl.SymbolicTensor;
+  const joined = tfl.layers.concatenate().apply([pooled, v]) as tfl.SymbolicTensor;
+  const classes = tfl.layers.dense({ units: 3, activation: 'softmax', name: 'classes' }).apply(joined) as tfl.SymbolicTensor;
+  const score = tfl.layers.dense({ units: 1, name: 'score' }).apply(joined) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: [img, vec], outputs: [classes, score] });
+  await fitSynthetic(model, 3);
+  await roundTrip(model, 'functional', 3);
+});
+
+test('a missing weight shard and a missing reader are clear errors', async () => {
+  const model = tfl.sequential({ layers: [tfl.layers.dense({ inputShape: [3], units: 2 })] });
+  const { json } = await saveTfjs(model);
+  await assert.rejects(importModel(json, { readRelative: readFiles({}) }), (e: unknown) =>
+    e instanceof EdgefitError && e.code === 'IO' && e.message.includes(SHARD));
+  await assert.rejects(importModel(json), (e: unknown) => e instanceof EdgefitError && e.message.includes('readRelative') && e.message.includes(SHARD));
+});
