@@ -91,12 +91,12 @@ class Lowering {
     const given = this.options.inputShapes?.[index];
     if (given) {
       if (given.length !== kerasShape.length || given.some((d, i) => kerasShape[i] != null && kerasShape[i] !== d))
-        throw new EdgefitError('INVALID_ARGUMENT', `input '${name}': the given shape [${given}] does not fit the model's [${kerasShape.map((d) => d ?? '?')}]`);
+        throw new EdgefitError('INVALID_ARGUMENT', `input '${name}': the given shape [${given}] does not fit the model's [${kerasShape.map((d) => d ?? '?').join(', ')}]`);
       return this.b.input(name, given);
     }
     const shape = kerasShape.map((d, i) => (d == null && i === 0 ? 1 : d));
     if (shape.some((d) => d == null))
-      throw new EdgefitError('INVALID_ARGUMENT', `input '${name}' has unknown dimensions [${kerasShape.map((d) => d ?? '?')}]: give its full shape with inputShapes (--input-shape), input ${index}`);
+      throw new EdgefitError('INVALID_ARGUMENT', `input '${name}' has unknown dimensions [${kerasShape.map((d) => d ?? '?').join(', ')}]: give its full shape with inputShapes (--input-shape), input ${index}`);
     return this.b.input(name, shape as number[]);
   }
 
