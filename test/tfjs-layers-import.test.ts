@@ -58,7 +58,8 @@ async function roundTrip(model: tfl.LayersModel, label: string, seed: number) {
   assert.deepEqual(imported.graphs[0]!.inputs.map((t) => t.name), model.inputLayers.map((l) => l.name), `${label}: input names keep Keras names`);
   assert.deepEqual(imported.graphs[0]!.outputs.map((t) => t.name), model.outputLayers.map((l) => l.name), `${label}: output names keep Keras names`);
   const inputs = shapes.map((s, i) => uniform(seed + 1000 + i, size(s)));
-  const diffs = await checkModel(imported, inputs, predictTfjs(model, inputs, shapes), label);
+  const expected = predictTfjs(model, inputs, shapes);
+  const diffs = await checkModel(imported, inputs, expected, label);
   console.log(`${label}: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
   return { imported, notes };
 }
@@ -125,4 +126,68 @@ test('a missing weight shard and a missing reader are clear errors', async () =>
   await assert.rejects(importModel(json, { readRelative: readFiles({}) }), (e: unknown) =>
     e instanceof EdgefitError && e.code === 'IO' && e.message.includes(SHARD));
   await assert.rejects(importModel(json), (e: unknown) => e instanceof EdgefitError && e.message.includes('readRelative') && e.message.includes(SHARD));
+});
+
+const apply = (layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]) => layer.apply(x) as tfl.SymbolicTensor;
+
+test('spatial layers: ZeroPadding2D, DepthwiseConv2D, SeparableConv2D, Conv2DTranspose, UpSampling2D, Cropping2D, pools, PReLU, LeakyReLU', async () => {
+  const x = tfl.input({ shape: [10, 10, 3], name: 'picture' });
+  // tfjs has no gradient for dilated convolutions: that layer comes first, frozen at its initial weights.
+  let y = apply(tfl.layers.conv2d({ filters: 3, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'selu', trainable: false, biasInitializer: 'randomNormal' }), x);
+  y = apply(tfl.layers.zeroPadding2d({ padding: [[1, 2], [2, 1]] }), y);
+  y = apply(tfl.layers.depthwiseConv2d({ kernelSize: 3, depthMultiplier: 2, padding: 'same', strides: 2, activation: 'relu6' }), y);
+  y = apply(tfl.layers.separableConv2d({ filters: 5, kernelSize: 3, padding: 'same', depthMultiplier: 1 }), y);
+  y = apply(tfl.layers.leakyReLU({ alpha: 0.15 }), y);
+  y = apply(tfl.layers.conv2dTranspose({ filters: 4, kernelSize: 3, strides: 2, padding: 'same', activation: 'elu' }), y);
+  y = apply(tfl.layers.conv2dTranspose({ filters: 3, kernelSize: 2, strides: 1, padding: 'valid' }), y);
+  y = apply(tfl.layers.upSampling2d({ size: [2, 1] }), y);
+  y = apply(tfl.layers.cropping2D({ cropping: [[8, 7], [0, 0]] }), y);
+  y = apply(tfl.layers.prelu({ sharedAxes: [1, 2] }), y);
+  y = apply(tfl.layers.averagePooling2d({ poolSize: 3, strides: 2, padding: 'same' }), y);
+  y = apply(tfl.layers.conv2d({ filters: 6, kernelSize: 3, padding: 'same', activation: 'selu' }), y);
+  y = apply(tfl.layers.upSampling2d({ size: [2, 2], interpolation: 'bilinear' }), y);
+  y = apply(tfl.layers.maxPooling2d({ poolSize: 2, strides: 1, padding: 'same' }), y);
+  const gmax = apply(tfl.layers.globalMaxPooling2d({}), y);
+  const gavg = apply(tfl.layers.globalAveragePooling2d({}), y);
+  const out = apply(tfl.layers.dense({ units: 4, activation: 'softplus', name: 'head' }), apply(tfl.layers.concatenate({ axis: -1 }), [gmax, gavg]));
+  const model = tfl.model({ inputs: x, outputs: out });
+  await fitSynthetic(model, 4);
+  await roundTrip(model, 'spatial', 4);
+});
+
+test('sequence layers: Conv1D (dilated, strided), pools 1D, Permute, Reshape, Rescaling, Dense on rank 3, global pools 1D', async () => {
+  const x = tfl.input({ shape: [24, 4], name: 'signal' });
+  let y = apply(tfl.layers.rescaling({ scale: 0.5, offset: -0.25 }), x);
+  // tfjs has no gradient for dilated convolutions: this one stays frozen (nothing before it trains).
+  y = apply(tfl.layers.conv1d({ filters: 6, kernelSize: 3, padding: 'valid', dilationRate: 2, activation: 'relu', trainable: false, biasInitializer: 'randomNormal' }), y);
+  y = apply(tfl.layers.maxPooling1d({ poolSize: 2 }), y);
+  y = apply(tfl.layers.conv1d({ filters: 5, kernelSize: 3, strides: 2, padding: 'same', activation: 'swish' }), y);
+  y = apply(tfl.layers.averagePooling1d({ poolSize: 2, strides: 1, padding: 'valid' }), y);
+  y = apply(tfl.layers.dense({ units: 7, activation: 'hardSigmoid' }), y); // rank-3 Dense: FULLY_CONNECTED keep_num_dims
+  y = apply(tfl.layers.permute({ dims: [2, 1] }), y);
+  y = apply(tfl.layers.reshape({ targetShape: [-1, 2] }), y);
+  const avg = apply(tfl.layers.globalAveragePooling1d({}), y);
+  const max = apply(tfl.layers.globalMaxPooling1d({}), y);
+  const out = apply(tfl.layers.dense({ units: 3, activation: 'softsign' }), apply(tfl.layers.concatenate(), [avg, max]));
+  const model = tfl.model({ inputs: x, outputs: out });
+  await fitSynthetic(model, 5);
+  await roundTrip(model, 'sequence', 5);
+});
+
+test('activations and merge layers: every activation name, ReLU/ELU/Softmax layers on rank 3, Multiply/Average/Maximum/Minimum', async () => {
+  const x = tfl.input({ shape: [6], name: 'values' });
+  const names = ['relu', 'relu6', 'sigmoid', 'tanh', 'softmax', 'swish', 'mish', 'elu', 'selu', 'softplus', 'softsign', 'hardSigmoid', 'linear'] as const;
+  const heads = names.map((activation) => apply(tfl.layers.dense({ units: 4, activation, name: `dense_${activation}` }), x));
+  const prod = apply(tfl.layers.multiply(), [heads[0]!, heads[1]!, heads[2]!]);
+  const mean = apply(tfl.layers.average(), [heads[3]!, heads[4]!, heads[5]!]);
+  const hi = apply(tfl.layers.maximum(), [heads[6]!, heads[7]!]);
+  const lo = apply(tfl.layers.minimum(), [heads[8]!, heads[9]!, heads[10]!]);
+  const all = apply(tfl.layers.concatenate(), [prod, mean, hi, lo, heads[11]!, heads[12]!]);
+  const relu = apply(tfl.layers.reLU({ maxValue: 0.5 }), all);
+  const elu = apply(tfl.layers.elu({ alpha: 1 }), all);
+  const grid = apply(tfl.layers.reshape({ targetShape: [4, 6] }), apply(tfl.layers.add(), [relu, elu]));
+  const softmaxRows = apply(tfl.layers.softmax({ axis: -1, name: 'softmax_rows' }), grid);
+  const model = tfl.model({ inputs: x, outputs: [apply(tfl.layers.flatten({ name: 'rows' }), softmaxRows), apply(tfl.layers.activation({ activation: 'relu', name: 'plain' }), all)] });
+  await fitSynthetic(model, 6);
+  await roundTrip(model, 'activations', 6);
 });

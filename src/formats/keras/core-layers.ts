@@ -69,7 +69,9 @@ function conv(oneD: boolean): LowerLayer {
 function depthwise(ctx: LayerContext, x4: Tensor, kernel: { values: Float32Array; shape: number[] }, bias: Tensor | null, oneD: boolean): Tensor {
   const [kh, kw, cin, mult] = oneD ? [1, ...kernel.shape] : kernel.shape;
   const w = constant(ctx, 'depthwise_kernel', kernel.values, [1, kh!, kw!, cin! * mult!]);
-  return ctx.b.op1('DEPTHWISE_CONV_2D', [x4, w, bias], { ...convOptions(ctx, oneD), depth_multiplier: mult }, { names: [named(ctx, 'depthwise')] });
+  // TFLite's depthwise kernel requires the bias input: a bias-free depthwise stage gets zeros.
+  const b = bias ?? constant(ctx, 'depthwise_bias', new Float32Array(cin! * mult!), [cin! * mult!]);
+  return ctx.b.op1('DEPTHWISE_CONV_2D', [x4, w, b], { ...convOptions(ctx, oneD), depth_multiplier: mult }, { names: [named(ctx, 'depthwise')] });
 }
 
 function depthwiseConv(oneD: boolean): LowerLayer {
@@ -88,7 +90,7 @@ function separableConv(oneD: boolean): LowerLayer {
       const d = depthwise(ctx, x4, dk!, null, oneD);
       const pshape = oneD ? [1, ...pk!.shape] : pk!.shape;
       const w = permuted(pk!.values, pshape, [3, 0, 1, 2]);
-      return ctx.b.op1('CONV_2D', [d, constant(ctx, 'pointwise_kernel', w.values, w.shape), biasTensor(ctx, bias)], { padding: 'VALID' }, { names: [named(ctx, 'pointwise')] });
+      return ctx.b.op1('CONV_2D', [d, constant(ctx, 'pointwise_kernel', w.values, w.shape), biasTensor(ctx, bias)], { padding: 'VALID', stride_h: 1, stride_w: 1 }, { names: [named(ctx, 'pointwise')] });
     });
     return withActivation(ctx, y);
   };
@@ -111,7 +113,7 @@ const conv2dTranspose: LowerLayer = (ctx, [x]) => {
   const weights = permuted(kernel!.values, kernel!.shape, [2, 0, 1, 3]);
   const y = ctx.b.op1('TRANSPOSE_CONV', [
     ctx.b.ints(named(ctx, 'output_shape'), outShape), constant(ctx, 'kernel', weights.values, weights.shape), x!, biasTensor(ctx, bias),
-  ], { padding: tfPadding(c.padding), stride_h: sh, stride_w: sw }, { names: [named(ctx, 'deconv')] });
+  ], { padding: tfPadding(c.padding), stride_h: sh, stride_w: sw }, { names: [named(ctx, 'deconv')], dtypes: ['float32'] });
   return withActivation(ctx, y);
 };
 
