@@ -191,3 +191,17 @@ test('activations and merge layers: every activation name, ReLU/ELU/Softmax laye
   await fitSynthetic(model, 6);
   await roundTrip(model, 'activations', 6);
 });
+
+test('LayerNormalization (last axis and two axes), RepeatVector, ThresholdedReLU', async () => {
+  const x = tfl.input({ shape: [6], name: 'row' });
+  let y = apply(tfl.layers.dense({ units: 8 }), x);
+  y = apply(tfl.layers.layerNormalization({ epsilon: 1e-3 }), y);
+  y = apply(tfl.layers.repeatVector({ n: 3 }), y);
+  y = apply(tfl.layers.dense({ units: 5, activation: 'tanh' }), y);
+  y = apply(tfl.layers.layerNormalization({ axis: [1, 2], epsilon: 1e-2 }), y);
+  const flatten = tfl.layers.flatten(), head = tfl.layers.dense({ units: 2 });
+  // tfjs has no gradient through ThresholdedReLU: train without it, then insert it in front of the trained head.
+  await fitSynthetic(tfl.model({ inputs: x, outputs: apply(head, apply(flatten, y)) }), 8);
+  const model = tfl.model({ inputs: x, outputs: apply(head, apply(flatten, apply(tfl.layers.thresholdedReLU({ theta: 0.1 }), y))) });
+  await roundTrip(model, 'layer-norm', 8);
+});

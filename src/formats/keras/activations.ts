@@ -23,8 +23,9 @@ export function clip(b: GraphBuilder, x: Tensor, lo: number, hi: number, label: 
   return b.op1('MINIMUM', [low, scalar(b, `${label}/hi`, hi)], {}, { names: [`${label}/clip`] });
 }
 
-/** elu(x) = x for x > 0, alpha·(exp(x) − 1) otherwise, as max(x,0) + alpha·(exp(min(x,0)) − 1). */
+/** elu(x) = x for x > 0, alpha·(exp(x) − 1) otherwise: TFLite's ELU for alpha 1, else max(x,0) + alpha·(exp(min(x,0)) − 1). */
 export function elu(b: GraphBuilder, x: Tensor, alpha: number, label: string): Tensor {
+  if (alpha === 1) return b.op1('ELU', [x], {}, { names: [`${label}/elu`] });
   const zero = scalar(b, `${label}/zero`, 0);
   const pos = b.op1('MAXIMUM', [x, zero]);
   const e = b.op1('EXP', [b.op1('MINIMUM', [x, zero])]);
@@ -72,6 +73,8 @@ export function applyActivation(b: GraphBuilder, x: Tensor, name: string, label 
     case 'exponential': return b.op1('EXP', [x], {}, { names: [`${label}/exp`] });
     case 'leaky_relu': return b.op1('LEAKY_RELU', [x], { alpha: 0.2 }, { names: [`${label}/leaky_relu`] });
     case 'elu': return elu(b, x, 1, label);
+    case 'gelu': return b.op1('GELU', [x], { approximate: false }, { names: [`${label}/gelu`] });
+    case 'log_softmax': return b.op1('LOG_SOFTMAX', [x], {}, { names: [`${label}/log_softmax`] });
     case 'selu': return affine(b, elu(b, x, SELU_ALPHA, label), SELU_SCALE, 0, `${label}/selu`);
     case 'softsign': {
       const d = b.op1('ADD', [b.op1('ABS', [x]), scalar(b, `${label}/one`, 1)]);

@@ -284,10 +284,22 @@ function softmaxOn(ctx: LayerContext, x: Tensor, axisValue: unknown): Tensor {
   return transpose(ctx, s, perm, 'from_last');
 }
 
+/** x where x ≥ threshold (x > threshold when `strict`), else `below`: SELECT_V2 on a comparison. */
+function selectAbove(ctx: LayerContext, x: Tensor, threshold: number, below: Tensor, strict: boolean): Tensor {
+  const t = ctx.b.constant(named(ctx, 'threshold'), Float32Array.of(threshold), []);
+  const mask = ctx.b.op1(strict ? 'GREATER' : 'GREATER_EQUAL', [x, t], {}, { names: [named(ctx, 'mask')], dtypes: ['bool'] });
+  return ctx.b.op1('SELECT_V2', [mask, x, below], {}, { names: [named(ctx, 'select')], dtypes: ['float32'] });
+}
+
 const reluLayer: LowerLayer = (ctx, [x]) => {
   const { max_value: max = null, negative_slope: slope = 0, threshold = 0 } = cfg(ctx);
-  if (threshold !== 0) unsupported(`threshold=${threshold} is not supported`);
   const label = ctx.layer.name;
+  if (threshold !== 0) {
+    // Keras: x for x ≥ threshold, negative_slope·(x − threshold) below it, capped at max_value.
+    const below = slope === 0 ? ctx.b.constant(named(ctx, 'zero'), Float32Array.of(0), []) : affine(ctx.b, x!, slope, -slope * threshold, named(ctx, 'below'));
+    const y = selectAbove(ctx, x!, threshold, below, false);
+    return [max === null ? y : ctx.b.op1('MINIMUM', [y, ctx.b.constant(named(ctx, 'max'), Float32Array.of(max), [])])];
+  }
   if (slope === 0) return [max === null ? ctx.b.op1('RELU', [x!], {}, { names: [named(ctx, 'relu')] }) : clip(ctx.b, x!, 0, max, label)];
   const leaky = ctx.b.op1('LEAKY_RELU', [x!], { alpha: slope }, { names: [named(ctx, 'leaky_relu')] });
   return [max === null ? leaky : ctx.b.op1('MINIMUM', [leaky, ctx.b.constant(named(ctx, 'max'), Float32Array.of(max), [])])];
@@ -299,6 +311,37 @@ const prelu: LowerLayer = (ctx, [x]) => {
   for (const a of (cfg(ctx).shared_axes as number[] | null) ?? []) shape[a - 1] = 1;
   if (shape.reduce((p, d) => p * d, 1) !== alpha!.values.length) malformed(`alpha has ${alpha!.values.length} values for shape [${shape}]`);
   return [ctx.b.op1('PRELU', [x!, constant(ctx, 'alpha', alpha!.values, shape)], {}, { names: [named(ctx, 'prelu')] })];
+};
+
+/** LayerNormalization: (x − mean) / sqrt(variance + epsilon) over the given axes, then gamma and beta. */
+const layerNormalization: LowerLayer = (ctx, [x]) => {
+  const c = cfg(ctx);
+  const rank = x!.shape.length;
+  const axes = (Array.isArray(c.axis) ? c.axis : [c.axis ?? -1]).map((a: number) => axisIndex(a, rank)).sort();
+  if (c.rms_scaling) unsupported('rms_scaling is not supported');
+  const [gamma, beta] = (() => {
+    const names = [c.scale !== false && 'gamma', c.center !== false && 'beta'];
+    const got = pickWeights(ctx, names);
+    let i = 0;
+    return names.map((n) => (n ? got[i++] : undefined));
+  })();
+  const b = ctx.b;
+  const axesTensor = b.ints(named(ctx, 'axes'), axes);
+  const mean = b.op1('MEAN', [x!, axesTensor], { keep_dims: true }, { names: [named(ctx, 'mean')] });
+  const centered = b.op1('SUB', [x!, mean], {}, { names: [named(ctx, 'centered')] });
+  const variance = b.op1('MEAN', [b.op1('SQUARE', [centered]), axesTensor], { keep_dims: true }, { names: [named(ctx, 'variance')] });
+  const inv = b.op1('RSQRT', [affine(b, variance, 1, c.epsilon ?? 1e-3, named(ctx, 'eps'))], {}, { names: [named(ctx, 'rsqrt')] });
+  let y = b.op1('MUL', [centered, inv], {}, { names: [named(ctx, 'normalized')] });
+  const paramShape = x!.shape.map((d, i) => (axes.includes(i) ? d : 1)).slice(axes[0]);
+  if (gamma) y = b.op1('MUL', [y, constant(ctx, 'gamma', gamma.values, paramShape)], {}, { names: [named(ctx, 'scaled')] });
+  if (beta) y = b.op1('ADD', [y, constant(ctx, 'beta', beta.values, paramShape)], {}, { names: [named(ctx, 'shifted')] });
+  return [y];
+};
+
+const repeatVector: LowerLayer = (ctx, [x]) => {
+  const [n, d] = x!.shape as [number, number];
+  const column = reshape(ctx, x!, [n, 1, d]);
+  return [ctx.b.op1('TILE', [column, ctx.b.ints(named(ctx, 'multiples'), [1, cfg(ctx).n, 1])], {}, { names: [named(ctx, 'tile')] })];
 };
 
 /** Layers that do nothing at inference. */
@@ -320,6 +363,8 @@ export const CORE_LAYERS: Record<string, LowerLayer> = {
   ReLU: reluLayer,
   LeakyReLU: (ctx, [x]) => [ctx.b.op1('LEAKY_RELU', [x!], { alpha: cfg(ctx).negative_slope ?? cfg(ctx).alpha ?? 0.3 }, { names: [named(ctx, 'leaky_relu')] })],
   PReLU: prelu,
+  ThresholdedReLU: (ctx, [x]) => [selectAbove(ctx, x!, cfg(ctx).theta ?? 1, ctx.b.constant(named(ctx, 'zero'), Float32Array.of(0), []), true)],
+  LayerNormalization: layerNormalization, RepeatVector: repeatVector,
   ELU: (ctx, [x]) => [elu(ctx.b, x!, cfg(ctx).alpha ?? 1, ctx.layer.name)],
   Softmax: (ctx, [x]) => [softmaxOn(ctx, x!, cfg(ctx).axis)],
   MaxPooling1D: pool('MAX_POOL_2D', true), MaxPooling2D: pool('MAX_POOL_2D', false), MaxPool1D: pool('MAX_POOL_2D', true), MaxPool2D: pool('MAX_POOL_2D', false),
