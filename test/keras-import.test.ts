@@ -114,7 +114,7 @@ function keras3Layer(className: string, name: string, config: Record<string, unk
 }
 
 /** model.weights.h5 in Keras 3's layout: layers/<snake_case class>[_n]/vars/<i>. */
-async function keras3Weights(entries: { path: string; weights: tf.Tensor[] }[]): Promise<Uint8Array> {
+async function keras3Weights(entries: { path: string; weights: { dataSync(): unknown; shape: number[] }[] }[]): Promise<Uint8Array> {
   const { FS } = await h5wasm.ready;
   const path = '/keras3-test.weights.h5';
   const file = new h5wasm.File(path, 'w');
@@ -128,6 +128,69 @@ async function keras3Weights(entries: { path: string; weights: tf.Tensor[] }[]):
   FS!.unlink(path);
   return bytes;
 }
+
+const keras3Archive = (config: object, weightsH5: Uint8Array) => zipSync({
+  'metadata.json': new TextEncoder().encode(JSON.stringify({ keras_version: '3.3.3', date_saved: '2024-05-01@10:00:00' })),
+  'config.json': new TextEncoder().encode(JSON.stringify(config)),
+  'model.weights.h5': weightsH5,
+});
+
+/** A Keras 3 Sequential config (InputLayer first, as Keras 3 saves it). */
+const keras3Sequential = (batchShape: (number | null)[], layers: [string, string, Record<string, unknown>][]) => ({
+  module: 'keras', class_name: 'Sequential', registered_name: null,
+  config: {
+    name: 'sequential', trainable: true, dtype: DTYPE_POLICY,
+    layers: [
+      { module: 'keras.layers', class_name: 'InputLayer', registered_name: null, config: { batch_shape: batchShape, dtype: 'float32', sparse: false, name: 'input_layer' } },
+      ...layers.map(([className, name, config]) => ({ module: 'keras.layers', class_name: className, registered_name: null, config: { name, trainable: true, dtype: DTYPE_POLICY, ...config } })),
+    ],
+    build_input_shape: batchShape,
+  },
+  build_config: { input_shape: batchShape }, compile_config: null,
+});
+
+const seeded = (seed: number, shape: number[], scale = 1) => {
+  const rnd = mulberry32(seed);
+  return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rnd() * 2 - 1) * scale), shape);
+};
+
+test('Keras 3 Sequential: Normalization, causal dilated Conv1D with gelu, Keras 3 hard_sigmoid, Softmax on axis 1, Dense on rank 3', async () => {
+  const mean = [0.5, -0.25, 1], variance = [4, 0.25, 2.25];
+  const kernel = seeded(11, [3, 3, 4], 0.8), bias = seeded(12, [4], 0.5), dk = seeded(13, [4, 2]), db = seeded(14, [2]);
+  const config = keras3Sequential([null, 10, 3], [
+    ['Normalization', 'normalization', { axis: -1, mean, variance, invert: false }],
+    ['Conv1D', 'conv1d', { filters: 4, kernel_size: [3], strides: [1], padding: 'causal', data_format: 'channels_last', dilation_rate: [2], groups: 1, activation: 'gelu', use_bias: true }],
+    ['Activation', 'activation', { activation: 'hard_sigmoid' }],
+    ['Softmax', 'softmax', { axis: 1 }],
+    ['Dense', 'dense', { units: 2, activation: 'linear', use_bias: true }],
+  ]);
+  const archive = keras3Archive(config, await keras3Weights([{ path: 'layers/conv1d', weights: [kernel, bias] }, { path: 'layers/dense', weights: [dk, db] }]));
+  const { model } = await importModel(archive, {});
+  const input = seeded(15, [1, 10, 3], 3);
+  // The reference, op by op in tfjs-core, with Keras 3's definitions.
+  const expected = tf.tidy(() => {
+    const normalized = tf.div(tf.sub(input, tf.tensor(mean)), tf.sqrt(tf.tensor(variance)));
+    const padded = tf.pad(normalized as tf.Tensor3D, [[0, 0], [4, 0], [0, 0]]);
+    const conv = tf.add(tf.conv1d(padded, kernel as tf.Tensor3D, 1, 'valid', 'NWC', 2), bias);
+    const gelu = tf.mul(tf.mul(conv, 0.5), tf.add(tf.erf(tf.div(conv, Math.SQRT2)), 1));
+    const hardSigmoid = tf.div(tf.relu6(tf.add(gelu, 3)), 6);
+    const softmax = tf.transpose(tf.softmax(tf.transpose(hardSigmoid, [0, 2, 1])), [0, 2, 1]);
+    return tf.add(tf.matMul(tf.reshape(softmax, [10, 4]) as tf.Tensor2D, dk as tf.Tensor2D), db).dataSync() as Float32Array;
+  });
+  const diffs = await checkModel(model, [input.dataSync() as Float32Array], [expected], 'keras3-sequential');
+  console.log(`keras3 sequential: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
+});
+
+test('Keras 3 UpSampling2D bilinear uses half-pixel centers (tf.image.resize), unlike TF.js', async () => {
+  const config = keras3Sequential([null, 5, 4, 2], [
+    ['UpSampling2D', 'up_sampling2d', { size: [2, 3], data_format: 'channels_last', interpolation: 'bilinear' }],
+  ]);
+  const { model } = await importModel(keras3Archive(config, await keras3Weights([])), {});
+  const input = seeded(16, [1, 5, 4, 2]);
+  const expected = tf.tidy(() => tf.image.resizeBilinear(input as tf.Tensor4D, [10, 12], false, true).dataSync() as Float32Array);
+  const diffs = await checkModel(model, [input.dataSync() as Float32Array], [expected], 'keras3-upsampling');
+  console.log(`keras3 upsampling: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
+});
 
 test('Keras 3 .keras (functional: Conv2D, BatchNormalization, Add, MaxPooling2D, DepthwiseConv2D, two Dense heads)', async () => {
   const x = tfl.input({ shape: [12, 12, 2], name: 'pixels' });
@@ -174,12 +237,7 @@ test('Keras 3 .keras (functional: Conv2D, BatchNormalization, Add, MaxPooling2D,
     { path: 'layers/dense', weights: byName('dense') },
     { path: 'layers/dense_1', weights: byName('dense_1') },
   ]);
-  const archive = zipSync({
-    'metadata.json': new TextEncoder().encode(JSON.stringify({ keras_version: '3.3.3', date_saved: '2024-05-01@10:00:00' })),
-    'config.json': new TextEncoder().encode(JSON.stringify(config)),
-    'model.weights.h5': weightsH5,
-  });
-  const { model: imported, format } = await importModel(archive, {});
+  const { model: imported, format } = await importModel(keras3Archive(config, weightsH5), {});
   assert.equal(format, 'keras-v3');
   assert.deepEqual(imported.graphs[0]!.outputs.map((t) => t.name), ['dense', 'dense_1']);
   const input = Float32Array.from({ length: 288 }, () => rnd() * 2 - 1);

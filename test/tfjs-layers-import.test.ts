@@ -205,3 +205,15 @@ test('LayerNormalization (last axis and two axes), RepeatVector, ThresholdedReLU
   const model = tfl.model({ inputs: x, outputs: apply(head, apply(flatten, apply(tfl.layers.thresholdedReLU({ theta: 0.1 }), y))) });
   await roundTrip(model, 'layer-norm', 8);
 });
+
+test('a nested Sequential model and a shared layer called on two inputs', async () => {
+  const inner = tfl.sequential({ name: 'encoder', layers: [tfl.layers.dense({ inputShape: [4], units: 6, activation: 'relu' }), tfl.layers.dense({ units: 3 })] });
+  const left = tfl.input({ shape: [4], name: 'left' }), right = tfl.input({ shape: [4], name: 'right' });
+  const shared = tfl.layers.dense({ units: 4, activation: 'tanh', name: 'shared' });
+  const a = apply(inner, apply(shared, left));
+  const b = apply(shared, right);
+  const model = tfl.model({ inputs: [left, right], outputs: [a, apply(tfl.layers.dense({ units: 2, name: 'side' }), b)] });
+  await fitSynthetic(model, 9);
+  const { notes } = await roundTrip(model, 'nested-shared', 9);
+  assert.ok(notes.some((n) => n.includes("'shared' is called 2 times")), notes.join('\n'));
+});

@@ -4,10 +4,10 @@
  */
 import { EdgefitError, at } from '../../ir/errors.js';
 import { GraphBuilder } from '../../ir/graph-builder.js';
-import type { Model, Tensor } from '../../ir/model.js';
+import type { Graph, Model, Op, Tensor } from '../../ir/model.js';
 import { applyActivation } from './activations.js';
 import { CORE_LAYERS } from './core-layers.js';
-import type { KerasLayer, KerasSource, KerasWeight, LayerContext, LowerLayer } from './layer.js';
+import type { KerasLayer, KerasSource, KerasWeight, LowerLayer } from './layer.js';
 import { RECURRENT_LAYERS } from './recurrent.js';
 
 export const KERAS_LAYERS: Record<string, LowerLayer> = { ...CORE_LAYERS, ...RECURRENT_LAYERS };
@@ -100,31 +100,32 @@ class Lowering {
     return this.b.input(name, shape as number[]);
   }
 
-  /** Lowers one call of a layer (a nested model is inlined). */
+  /** Lowers one call of a layer (a nested model is inlined); its outputs carry the layer's Keras name. */
   call(layer: LayerEntry, inputs: Tensor[], store: WeightStore): Tensor[] {
     return at(`layer '${layer.name}' (${layer.className})`, () => {
-      if (MODEL_CLASSES.has(layer.className)) return this.model(layer.className, layer.config, store.nested(layer), inputs);
-      const lower = KERAS_LAYERS[layer.className];
-      if (!lower) {
-        const hint = layer.className in RECURRENT_LAYER_NAMES ? ' (recurrent layers are not built into this edgefit)' : '';
-        throw new EdgefitError('UNSUPPORTED', `layer type ${layer.className} is not supported${hint}; inputs ${inputs.map(describe).join(', ') || 'none'}`);
-      }
       const first = this.b.graph.tensors.length;
-      const ctx: LayerContext = {
-        b: this.b,
-        layer: { className: layer.className, name: layer.name, config: layer.config },
-        weights: store.weights(layer),
-        source: this.options.source,
-        activation: (x, name) => applyActivation(this.b, x, name, layer.name, this.options.source),
-        note: (m) => this.notes.push(m),
-      };
-      const outputs = lower(ctx, inputs);
-      // The layer's outputs carry its Keras name (model outputs keep Keras names).
+      const outputs = MODEL_CLASSES.has(layer.className) ? this.model(layer.className, layer.config, store.nested(layer), inputs) : this.lowerLayer(layer, inputs, store);
       outputs.forEach((t, i) => {
         if (this.b.graph.tensors.indexOf(t) >= first) t.name = this.b.uniqueName(outputs.length > 1 ? `${layer.name}:${i}` : layer.name);
       });
       return outputs;
     });
+  }
+
+  private lowerLayer(layer: LayerEntry, inputs: Tensor[], store: WeightStore): Tensor[] {
+    const lower = KERAS_LAYERS[layer.className];
+    if (!lower) {
+      const hint = layer.className in RECURRENT_LAYER_NAMES ? ' (recurrent layers are not built into this edgefit)' : '';
+      throw new EdgefitError('UNSUPPORTED', `layer type ${layer.className} is not supported${hint}; inputs ${inputs.map(describe).join(', ') || 'none'}`);
+    }
+    return lower({
+      b: this.b,
+      layer: { className: layer.className, name: layer.name, config: layer.config },
+      weights: store.weights(layer),
+      source: this.options.source,
+      activation: (x, name) => applyActivation(this.b, x, name, layer.name, this.options.source),
+      note: (m) => this.notes.push(m),
+    }, inputs);
   }
 
   /** Lowers a Sequential or Functional config; `given` are the tensors a nested model is called on. */
@@ -212,7 +213,23 @@ export function lowerKerasModel(topology: any, store: WeightStore, options: Lowe
     if (lowering.b.graph.inputs.includes(t)) throw new EdgefitError('UNSUPPORTED', `output ${t.name} is a model input passed straight through`);
     lowering.b.output(t);
   }
+  pruneDeadOps(lowering.b.graph, lowering.notes);
   return { model: lowering.b.finish(options.description), notes: lowering.notes };
+}
+
+/** Drops ops whose results reach no output (layers off the output path): TFLite has been seen to fail on dead tensors. */
+function pruneDeadOps(graph: Graph, notes: string[]): void {
+  const live = new Set<Tensor>([...graph.outputs, ...graph.inputs]);
+  const kept = graph.ops.reduceRight<Op[]>((acc, op) => {
+    if (!op.outputs.some((t) => live.has(t))) return acc;
+    for (const t of op.inputs) if (t) live.add(t);
+    for (const t of op.outputs) live.add(t);
+    return [op, ...acc];
+  }, []);
+  if (kept.length === graph.ops.length) return;
+  notes.push(`${graph.ops.length - kept.length} ops that reach no model output were dropped`);
+  graph.ops = kept;
+  graph.tensors = graph.tensors.filter((t) => live.has(t));
 }
 
 /**
@@ -231,8 +248,9 @@ export class NamedWeightStore implements WeightStore {
     }
   }
 
+  /** Under the nested model's path (Keras 2 .h5), else by the bare layer name (TF.js names nested layers' weights without the model). */
   weights(layer: KerasLayer): KerasWeight[] {
-    return this.byPrefix.get(this.prefix + layer.name) ?? [];
+    return this.byPrefix.get(this.prefix + layer.name) ?? this.byPrefix.get(layer.name) ?? [];
   }
 
   nested(layer: KerasLayer): WeightStore {
