@@ -268,3 +268,45 @@ test('errors: truncated .h5, Lambda, channels_first, unknown dimensions, unsuppo
   await assert.rejects(importModel(modelJson([input, { class_name: 'Dot', config: { name: 'dot', axes: 1 } }])),
     isError('UNSUPPORTED', "layer 'dot' (Dot)", 'in [1, 8, 8, 3]'));
 });
+
+test('Keras 2 .h5 in tf.keras layout: functional model with BatchNormalization, a nested Sequential and a shared layer', async () => {
+  const inner = tfl.sequential({ name: 'encoder', layers: [tfl.layers.dense({ name: 'enc_dense', inputShape: [5], units: 6, activation: 'relu' }), tfl.layers.batchNormalization({ name: 'enc_bn' })] });
+  const left = tfl.input({ shape: [4], name: 'left' }), right = tfl.input({ shape: [4], name: 'right' });
+  const shared = tfl.layers.dense({ name: 'shared', units: 5, activation: 'sigmoid' });
+  const encoded = inner.apply(shared.apply(left)) as tfl.SymbolicTensor;
+  const other = tfl.layers.dense({ name: 'other', units: 6 }).apply(shared.apply(right)) as tfl.SymbolicTensor;
+  const out = tfl.layers.dense({ name: 'out', units: 3, activation: 'softmax' }).apply(tfl.layers.add({ name: 'sum' }).apply([encoded, other])) as tfl.SymbolicTensor;
+  const model = tfl.model({ name: 'two_towers', inputs: [left, right], outputs: out });
+  model.compile({ optimizer: tf.train.adam(0.02), loss: 'meanSquaredError' });
+  await model.fit([seeded(21, [24, 4]), seeded(22, [24, 4])], tf.softmax(seeded(23, [24, 3])), { batchSize: 8, epochs: 1, verbose: 0 });
+
+  // tf.keras writes one group per top-level layer; a nested model's group holds its layers' weights by their own names.
+  const { FS } = await h5wasm.ready;
+  const path = '/keras2-test.h5';
+  const file = new h5wasm.File(path, 'w');
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+  file.create_attribute('model_config', JSON.stringify(artifacts!.modelTopology));
+  file.create_attribute('keras_version', '2.11.0');
+  const weightsGroup = file.create_group('model_weights');
+  weightsGroup.create_attribute('layer_names', model.layers.map((l) => l.name));
+  for (const layer of model.layers) {
+    const group = weightsGroup.create_group(layer.name);
+    const names = layer.weights.map((w) => `${w.originalName}:0`);
+    if (names.length) group.create_attribute('weight_names', names);
+    layer.weights.forEach((w, i) => {
+      // h5py makes the intermediate groups of a slashed dataset name; h5wasm wants them made first.
+      const parts = names[i]!.split('/');
+      const parent = parts.slice(0, -1).reduce((g, p) => (g.get(p) as typeof g | null) ?? g.create_group(p), group);
+      parent.create_dataset({ name: parts[parts.length - 1]!, data: w.read().dataSync() as Float32Array, shape: w.shape as number[] });
+    });
+  }
+  file.close();
+  const bytes = FS!.readFile(path) as Uint8Array;
+  FS!.unlink(path);
+  const { model: imported, notes } = await importModel(bytes);
+  assert.ok(notes.some((n) => n.includes("'shared' is called 2 times")));
+  const inputs = [seeded(24, [1, 4]).dataSync() as Float32Array, seeded(25, [1, 4]).dataSync() as Float32Array];
+  const diffs = await checkModel(imported, inputs, predictTfjs(model, inputs, [[1, 4], [1, 4]]), 'keras2-h5');
+  console.log(`keras2 h5 functional: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
+});
