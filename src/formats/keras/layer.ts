@@ -32,7 +32,8 @@ export interface LayerContext {
   readonly layer: KerasLayer;
   /** The layer's weights in Keras order (e.g. Dense: kernel, bias; LSTM: kernel, recurrent_kernel, bias). */
   readonly weights: KerasWeight[];
-  readonly source: KerasSource;
+  /** Which writer saved the model (absent: Keras 2 semantics). */
+  readonly source?: KerasSource;
   /** Applies a Keras activation given by name (`linear` returns x). */
   activation(x: Tensor, name: string): Tensor;
   /** Records something the user should know (a dropped layer, an approximation). */
