@@ -154,15 +154,19 @@ const seeded = (seed: number, shape: number[], scale = 1) => {
   return tf.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (rnd() * 2 - 1) * scale), shape);
 };
 
-test('Keras 3 Sequential: Normalization, causal dilated Conv1D with gelu, Keras 3 hard_sigmoid, Softmax on axis 1, Dense on rank 3', async () => {
+test('Keras 3 Sequential: Normalization, ZeroPadding1D, Cropping1D, causal dilated Conv1D with gelu, Keras 3 hard_sigmoid, Softmax on axis 1, Dense on rank 3, UpSampling1D, GlobalMaxPooling1D keepdims', async () => {
   const mean = [0.5, -0.25, 1], variance = [4, 0.25, 2.25];
   const kernel = seeded(11, [3, 3, 4], 0.8), bias = seeded(12, [4], 0.5), dk = seeded(13, [4, 2]), db = seeded(14, [2]);
   const config = keras3Sequential([null, 10, 3], [
     ['Normalization', 'normalization', { axis: -1, mean, variance, invert: false }],
+    ['ZeroPadding1D', 'zero_padding1d', { padding: [1, 2] }],
+    ['Cropping1D', 'cropping1d', { cropping: [2, 1] }],
     ['Conv1D', 'conv1d', { filters: 4, kernel_size: [3], strides: [1], padding: 'causal', data_format: 'channels_last', dilation_rate: [2], groups: 1, activation: 'gelu', use_bias: true }],
     ['Activation', 'activation', { activation: 'hard_sigmoid' }],
     ['Softmax', 'softmax', { axis: 1 }],
     ['Dense', 'dense', { units: 2, activation: 'linear', use_bias: true }],
+    ['UpSampling1D', 'up_sampling1d', { size: 2 }],
+    ['GlobalMaxPooling1D', 'global_max_pooling1d', { data_format: 'channels_last', keepdims: true }],
   ]);
   const archive = keras3Archive(config, await keras3Weights([{ path: 'layers/conv1d', weights: [kernel, bias] }, { path: 'layers/dense', weights: [dk, db] }]));
   const { model } = await importModel(archive, {});
@@ -170,12 +174,15 @@ test('Keras 3 Sequential: Normalization, causal dilated Conv1D with gelu, Keras 
   // The reference, op by op in tfjs-core, with Keras 3's definitions.
   const expected = tf.tidy(() => {
     const normalized = tf.div(tf.sub(input, tf.tensor(mean)), tf.sqrt(tf.tensor(variance)));
-    const padded = tf.pad(normalized as tf.Tensor3D, [[0, 0], [4, 0], [0, 0]]);
+    const cropped = tf.slice(tf.pad(normalized as tf.Tensor3D, [[0, 0], [1, 2], [0, 0]]), [0, 2, 0], [1, 10, 3]);
+    const padded = tf.pad(cropped as tf.Tensor3D, [[0, 0], [4, 0], [0, 0]]);
     const conv = tf.add(tf.conv1d(padded, kernel as tf.Tensor3D, 1, 'valid', 'NWC', 2), bias);
     const gelu = tf.mul(tf.mul(conv, 0.5), tf.add(tf.erf(tf.div(conv, Math.SQRT2)), 1));
     const hardSigmoid = tf.div(tf.relu6(tf.add(gelu, 3)), 6);
     const softmax = tf.transpose(tf.softmax(tf.transpose(hardSigmoid, [0, 2, 1])), [0, 2, 1]);
-    return tf.add(tf.matMul(tf.reshape(softmax, [10, 4]) as tf.Tensor2D, dk as tf.Tensor2D), db).dataSync() as Float32Array;
+    const dense = tf.reshape(tf.add(tf.matMul(tf.reshape(softmax, [10, 4]) as tf.Tensor2D, dk as tf.Tensor2D), db), [1, 10, 1, 2]);
+    const upsampled = tf.reshape(tf.tile(dense, [1, 1, 2, 1]), [1, 20, 2]);
+    return tf.max(upsampled, 1, true).dataSync() as Float32Array;
   });
   const diffs = await checkModel(model, [input.dataSync() as Float32Array], [expected], 'keras3-sequential');
   console.log(`keras3 sequential: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
@@ -309,4 +316,27 @@ test('Keras 2 .h5 in tf.keras layout: functional model with BatchNormalization, 
   const inputs = [seeded(24, [1, 4]).dataSync() as Float32Array, seeded(25, [1, 4]).dataSync() as Float32Array];
   const diffs = await checkModel(imported, inputs, predictTfjs(model, inputs, [[1, 4], [1, 4]]), 'keras2-h5');
   console.log(`keras2 h5 functional: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
+});
+
+test('Keras 3 functional merges: Subtract, Average, Concatenate on axis 1, per-channel Rescaling, Permute', async () => {
+  const layers = [
+    ...['a', 'b'].map((name) => ({ module: 'keras.layers', class_name: 'InputLayer', registered_name: null, name, config: { batch_shape: [null, 3, 4], dtype: 'float32', sparse: false, name }, inbound_nodes: [] })),
+    keras3Layer('Subtract', 'subtract', {}, [['a', [null, 3, 4]], ['b', [null, 3, 4]]]),
+    keras3Layer('Average', 'average', {}, [['a', [null, 3, 4]], ['b', [null, 3, 4]]]),
+    keras3Layer('Concatenate', 'concatenate', { axis: 1 }, [['subtract', [null, 3, 4]], ['average', [null, 3, 4]]]),
+    keras3Layer('Rescaling', 'rescaling', { scale: [1, -2, 0.5, 3], offset: 0.25 }, [['concatenate', [null, 6, 4]]]),
+    keras3Layer('Permute', 'permute', { dims: [2, 1] }, [['rescaling', [null, 6, 4]]]),
+  ];
+  const config = {
+    module: 'keras.src.models.functional', class_name: 'Functional', registered_name: 'Functional',
+    config: { name: 'merges', trainable: true, layers, input_layers: [['a', 0, 0], ['b', 0, 0]], output_layers: [['permute', 0, 0]] },
+  };
+  const { model } = await importModel(keras3Archive(config, await keras3Weights([])), {});
+  const a = seeded(31, [1, 3, 4]), b = seeded(32, [1, 3, 4]);
+  const expected = tf.tidy(() => {
+    const cat = tf.concat([tf.sub(a, b), tf.div(tf.add(a, b), 2)], 1);
+    return tf.transpose(tf.add(tf.mul(cat, tf.tensor([1, -2, 0.5, 3])), 0.25), [0, 2, 1]).dataSync() as Float32Array;
+  });
+  const diffs = await checkModel(model, [a.dataSync() as Float32Array, b.dataSync() as Float32Array], [expected], 'keras3-merges');
+  console.log(`keras3 merges: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
 });
