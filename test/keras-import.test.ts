@@ -188,13 +188,17 @@ test('Keras 3 Sequential: Normalization, ZeroPadding1D, Cropping1D, causal dilat
   console.log(`keras3 sequential: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
 });
 
-test('Keras 3 UpSampling2D bilinear uses half-pixel centers (tf.image.resize), unlike TF.js', async () => {
+test('Keras 3 UpSampling2D (bilinear, nearest) uses half-pixel centers (tf.image.resize), unlike TF.js', async () => {
   const config = keras3Sequential([null, 5, 4, 2], [
     ['UpSampling2D', 'up_sampling2d', { size: [2, 3], data_format: 'channels_last', interpolation: 'bilinear' }],
+    ['UpSampling2D', 'up_sampling2d_1', { size: [3, 2], data_format: 'channels_last', interpolation: 'nearest' }],
   ]);
   const { model } = await importModel(keras3Archive(config, await keras3Weights([])), {});
   const input = seeded(16, [1, 5, 4, 2]);
-  const expected = tf.tidy(() => tf.image.resizeBilinear(input as tf.Tensor4D, [10, 12], false, true).dataSync() as Float32Array);
+  const expected = tf.tidy(() => {
+    const bilinear = tf.image.resizeBilinear(input as tf.Tensor4D, [10, 12], false, true);
+    return tf.image.resizeNearestNeighbor(bilinear, [30, 24], false, true).dataSync() as Float32Array;
+  });
   const diffs = await checkModel(model, [input.dataSync() as Float32Array], [expected], 'keras3-upsampling');
   console.log(`keras3 upsampling: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
 });
@@ -264,16 +268,19 @@ test('errors: truncated .h5, Lambda, channels_first, unknown dimensions, unsuppo
   await assert.rejects(importModel(h5.subarray(0, h5.length >> 1)), isError('TRUNCATED', 'HDF5'));
   const input = { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 8, 8, 3], dtype: 'float32' } };
   await assert.rejects(importModel(modelJson([input, { class_name: 'Lambda', config: { name: 'my_lambda', function: ['4wEAAAAA', null, null] } }])),
-    isError('UNSUPPORTED', "layer 'my_lambda' (Lambda)"));
+    isError('UNSUPPORTED', "layer 'my_lambda' (Lambda, inputs [1, 8, 8, 3])"));
   await assert.rejects(importModel(modelJson([input, { class_name: 'MaxPooling2D', config: { name: 'pool_cf', pool_size: [2, 2], data_format: 'channels_first' } }])),
-    isError('UNSUPPORTED', "layer 'pool_cf' (MaxPooling2D)", 'channels_first'));
+    isError('UNSUPPORTED', "layer 'pool_cf' (MaxPooling2D, inputs [1, 8, 8, 3])", 'channels_first'));
   const open = { class_name: 'InputLayer', config: { name: 'ragged', batch_input_shape: [null, null, 3], dtype: 'float32' } };
   const flat = { class_name: 'Flatten', config: { name: 'flatten' } };
   await assert.rejects(importModel(modelJson([open, flat])), isError('INVALID_ARGUMENT', "input 'ragged'", '[?, ?, 3]'));
   const fixed = await importModel(modelJson([open, flat]), { inputShapes: [[2, 5, 3]] });
   assert.deepEqual(fixed.model.graphs[0]!.outputs[0]!.shape, [2, 15]);
   await assert.rejects(importModel(modelJson([input, { class_name: 'Dot', config: { name: 'dot', axes: 1 } }])),
-    isError('UNSUPPORTED', "layer 'dot' (Dot)", 'in [1, 8, 8, 3]'));
+    isError('UNSUPPORTED', "layer 'dot' (Dot, inputs [1, 8, 8, 3])", 'Dot is not supported'));
+  // A config field of the wrong type is a MALFORMED error naming the layer, never a bare TypeError.
+  await assert.rejects(importModel(modelJson([input, { class_name: 'Reshape', config: { name: 'bad_reshape', target_shape: 7 } }])),
+    isError('MALFORMED', "layer 'bad_reshape' (Reshape"));
 });
 
 test('Keras 2 .h5 in tf.keras layout: functional model with BatchNormalization, a nested Sequential and a shared layer', async () => {

@@ -7,7 +7,7 @@ import { GraphBuilder } from '../../ir/graph-builder.js';
 import type { Graph, Model, Op, Tensor } from '../../ir/model.js';
 import { applyActivation } from './activations.js';
 import { CORE_LAYERS } from './core-layers.js';
-import type { KerasLayer, KerasSource, KerasWeight, LowerLayer } from './layer.js';
+import type { KerasLayer, KerasSource, KerasWeight, LayerContext, LowerLayer } from './layer.js';
 import { RECURRENT_LAYERS } from './recurrent.js';
 
 export const KERAS_LAYERS: Record<string, LowerLayer> = { ...CORE_LAYERS, ...RECURRENT_LAYERS };
@@ -102,7 +102,8 @@ class Lowering {
 
   /** Lowers one call of a layer (a nested model is inlined); its outputs carry the layer's Keras name. */
   call(layer: LayerEntry, inputs: Tensor[], store: WeightStore): Tensor[] {
-    return at(`layer '${layer.name}' (${layer.className})`, () => {
+    const shapes = inputs.map((t) => `[${t.shape.join(', ')}]`).join(', ');
+    return at(`layer '${layer.name}' (${layer.className}${inputs.length ? `, inputs ${shapes}` : ''})`, () => {
       const first = this.b.graph.tensors.length;
       const outputs = MODEL_CLASSES.has(layer.className) ? this.model(layer.className, layer.config, store.nested(layer), inputs) : this.lowerLayer(layer, inputs, store);
       outputs.forEach((t, i) => {
@@ -118,14 +119,24 @@ class Lowering {
       const hint = layer.className in RECURRENT_LAYER_NAMES ? ' (recurrent layers are not built into this edgefit)' : '';
       throw new EdgefitError('UNSUPPORTED', `layer type ${layer.className} is not supported${hint}; inputs ${inputs.map(describe).join(', ') || 'none'}`);
     }
-    return lower({
+    try {
+      return lower(this.context(layer, store), inputs);
+    } catch (e) {
+      if (e instanceof EdgefitError) throw e;
+      // A config the lowering did not expect (a missing or odd-typed field) is the file's problem, not a crash.
+      throw new EdgefitError('MALFORMED', `config ${JSON.stringify(layer.config).slice(0, 200)} could not be lowered: ${(e as Error).message}`);
+    }
+  }
+
+  private context(layer: LayerEntry, store: WeightStore): LayerContext {
+    return {
       b: this.b,
       layer: { className: layer.className, name: layer.name, config: layer.config },
       weights: store.weights(layer),
       source: this.options.source,
       activation: (x, name) => applyActivation(this.b, x, name, layer.name, this.options.source),
       note: (m) => this.notes.push(m),
-    }, inputs);
+    };
   }
 
   /** Lowers a Sequential or Functional config; `given` are the tensors a nested model is called on. */
