@@ -347,3 +347,23 @@ test('Keras 3 functional merges: Subtract, Average, Concatenate on axis 1, per-c
   const diffs = await checkModel(model, [a.dataSync() as Float32Array, b.dataSync() as Float32Array], [expected], 'keras3-merges');
   console.log(`keras3 merges: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
 });
+
+test('Keras grouped Conv2D (groups=2) and Conv1D (groups=3)', async () => {
+  const k2 = seeded(41, [3, 3, 2, 6]), b2 = seeded(42, [6]), k1 = seeded(43, [2, 2, 9]), b1 = seeded(44, [9]);
+  const config = keras3Sequential([null, 6, 6, 4], [
+    ['Conv2D', 'conv2d', { filters: 6, kernel_size: [3, 3], strides: [1, 1], padding: 'same', data_format: 'channels_last', dilation_rate: [1, 1], groups: 2, activation: 'relu', use_bias: true }],
+    ['Reshape', 'reshape', { target_shape: [36, 6] }],
+    ['Conv1D', 'conv1d', { filters: 9, kernel_size: [2], strides: [2], padding: 'valid', data_format: 'channels_last', dilation_rate: [1], groups: 3, activation: 'linear', use_bias: true }],
+  ]);
+  const archive = keras3Archive(config, await keras3Weights([{ path: 'layers/conv2d', weights: [k2, b2] }, { path: 'layers/conv1d', weights: [k1, b1] }]));
+  const { model } = await importModel(archive, {});
+  const input = seeded(45, [1, 6, 6, 4]);
+  const expected = tf.tidy(() => {
+    const groups2d = [0, 1].map((g) => tf.conv2d(tf.slice(input, [0, 0, 0, 2 * g], [1, 6, 6, 2]) as tf.Tensor4D, tf.slice(k2, [0, 0, 0, 3 * g], [3, 3, 2, 3]) as tf.Tensor4D, 1, 'same'));
+    const y = tf.reshape(tf.relu(tf.add(tf.concat(groups2d, 3), b2)), [1, 36, 6]);
+    const groups1d = [0, 1, 2].map((g) => tf.conv1d(tf.slice(y, [0, 0, 2 * g], [1, 36, 2]) as tf.Tensor3D, tf.slice(k1, [0, 0, 3 * g], [2, 2, 3]) as tf.Tensor3D, 2, 'valid'));
+    return tf.add(tf.concat(groups1d, 2), b1).dataSync() as Float32Array;
+  });
+  const diffs = await checkModel(model, [input.dataSync() as Float32Array], [expected], 'grouped-conv');
+  console.log(`grouped conv: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
+});

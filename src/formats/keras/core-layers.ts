@@ -48,18 +48,34 @@ function convOptions(ctx: LayerContext, oneD: boolean) {
   return { padding, stride_h: sh, stride_w: sw, dilation_h_factor: dh, dilation_w_factor: dw };
 }
 
+/**
+ * Conv1D / Conv2D. groups > 1 (Keras 2.4+): the input channels are split into groups, each convolved with
+ * its own slice of the output filters, and the results concatenated (TFLite builds differ in grouped CONV_2D).
+ */
 function conv(oneD: boolean): LowerLayer {
   return (ctx, [x]) => {
     requireChannelsLast(ctx);
-    if ((cfg(ctx).groups ?? 1) !== 1) unsupported(`groups=${cfg(ctx).groups} (grouped convolution) is not supported`);
     if (cfg(ctx).padding === 'causal' && !oneD) unsupported("padding 'causal' on a 2-D convolution");
+    const groups: number = cfg(ctx).groups ?? 1;
     const [kernel, bias] = pickWeights(ctx, ['kernel', useBias(ctx) && 'bias']);
     const kshape = oneD ? [1, ...kernel!.shape] : kernel!.shape;
     const w = permuted(kernel!.values, kshape, [3, 0, 1, 2]);
+    const [cout, kh, kw, cinGroup] = w.shape as [number, number, number, number];
+    if (cout % groups !== 0) malformed(`${cout} filters do not split into ${groups} groups`);
     const options = convOptions(ctx, oneD);
     const y = as2d(ctx, x!, oneD, (x4) => {
-      const input = cfg(ctx).padding === 'causal' ? causalPad(ctx, x4, kshape[1]!, options.dilation_w_factor) : x4;
-      return ctx.b.op1('CONV_2D', [input, constant(ctx, 'kernel', w.values, w.shape), biasTensor(ctx, bias)], options, { names: [named(ctx, 'conv')] });
+      const input = cfg(ctx).padding === 'causal' ? causalPad(ctx, x4, kw, options.dilation_w_factor) : x4;
+      if (input.shape[3] !== cinGroup * groups) malformed(`input has ${input.shape[3]} channels, the kernel expects ${cinGroup}×${groups} groups`);
+      const parts = groups === 1 ? [input] : ctx.b.op('SPLIT', [ctx.b.ints(named(ctx, 'split_axis'), [3], []), input], { num_splits: groups },
+        { names: Array.from({ length: groups }, (_, g) => named(ctx, `group${g}`)), dtypes: Array(groups).fill('float32') });
+      const per = cout / groups, size = per * kh * kw * cinGroup;
+      const outs = parts.map((part, g) => {
+        const suffix = groups === 1 ? '' : `_${g}`;
+        const filters = constant(ctx, `kernel${suffix}`, w.values.subarray(g * size, (g + 1) * size), [per, kh, kw, cinGroup]);
+        const b = bias ? constant(ctx, `bias${suffix}`, bias.values.subarray(g * per, (g + 1) * per), [per]) : null;
+        return ctx.b.op1('CONV_2D', [part, filters, b], options, { names: [named(ctx, `conv${suffix}`)] });
+      });
+      return outs.length === 1 ? outs[0]! : ctx.b.op1('CONCATENATION', outs, { axis: 3 }, { names: [named(ctx, 'groups')] });
     });
     return withActivation(ctx, y);
   };
