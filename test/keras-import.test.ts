@@ -367,3 +367,27 @@ test('Keras grouped Conv2D (groups=2) and Conv1D (groups=3)', async () => {
   const diffs = await checkModel(model, [input.dataSync() as Float32Array], [expected], 'grouped-conv');
   console.log(`grouped conv: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
 });
+
+test('Keras 3 activations by name against tfjs-core (wide input range)', async () => {
+  const reference: Record<string, (x: tf.Tensor) => tf.Tensor> = {
+    relu: tf.relu, relu6: tf.relu6, sigmoid: tf.sigmoid, tanh: tf.tanh, elu: tf.elu, selu: tf.selu, softplus: tf.softplus,
+    exponential: tf.exp, linear: (x) => x, log_softmax: (x) => tf.logSoftmax(x),
+    softmax: (x) => tf.softmax(x), softsign: (x) => tf.div(x, tf.add(tf.abs(x), 1)),
+    silu: (x) => tf.mul(x, tf.sigmoid(x)), swish: (x) => tf.mul(x, tf.sigmoid(x)),
+    hard_sigmoid: (x) => tf.div(tf.relu6(tf.add(x, 3)), 6), hard_swish: (x) => tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6)),
+    leaky_relu: (x) => tf.leakyRelu(x, 0.2), mish: (x) => tf.mul(x, tf.tanh(tf.softplus(x))),
+    gelu: (x) => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.div(x, Math.SQRT2)), 1)),
+  };
+  const names = Object.keys(reference);
+  const layers = [
+    { module: 'keras.layers', class_name: 'InputLayer', registered_name: null, name: 'x', config: { batch_shape: [null, 16], dtype: 'float32', sparse: false, name: 'x' }, inbound_nodes: [] },
+    ...names.map((n) => keras3Layer('Activation', `act_${n}`, { activation: n }, [['x', [null, 16]]])),
+    keras3Layer('Concatenate', 'all', { axis: -1 }, names.map((n) => [`act_${n}`, [null, 16]] as [string, (number | null)[]])),
+  ];
+  const config = { module: 'keras.src.models.functional', class_name: 'Functional', registered_name: 'Functional', config: { name: 'acts', trainable: true, layers, input_layers: [['x', 0, 0]], output_layers: [['all', 0, 0]] } };
+  const { model } = await importModel(keras3Archive(config, await keras3Weights([])), {});
+  const input = seeded(51, [1, 16], 6);
+  const expected = tf.tidy(() => tf.concat(names.map((n) => reference[n]!(input)), 1).dataSync() as Float32Array);
+  const diffs = await checkModel(model, [input.dataSync() as Float32Array], [expected], 'keras3-activations');
+  console.log(`keras3 activations: worst relative difference interpreter ${diffs.interpreter.toExponential(2)}, TFLite ${diffs.oracle.toExponential(2)}`);
+});
