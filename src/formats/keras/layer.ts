@@ -20,13 +20,20 @@ export interface KerasWeight {
   name: string;
   shape: number[];
   values: Float32Array;
+  /** Where the weight sits below the layer (`forward_lstm/kernel`, `cell/vars/0`): tells nested weights apart. */
+  path?: string;
 }
+
+/** Which writer saved the config: decides the few layers whose math differs between them (hard_sigmoid, UpSampling2D bilinear). */
+export type KerasSource = 'keras2' | 'keras3' | 'tfjs';
 
 export interface LayerContext {
   readonly b: GraphBuilder;
   readonly layer: KerasLayer;
   /** The layer's weights in Keras order (e.g. Dense: kernel, bias; LSTM: kernel, recurrent_kernel, bias). */
   readonly weights: KerasWeight[];
+  /** Which writer saved the model (absent: Keras 2 semantics). */
+  readonly source?: KerasSource;
   /** Applies a Keras activation given by name (`linear` returns x). */
   activation(x: Tensor, name: string): Tensor;
   /** Records something the user should know (a dropped layer, an approximation). */
