@@ -197,7 +197,7 @@ const lowerTransposeConv: Lowering = (c) => {
     for (let o = 0; o < cout; o++)
       for (let i = 0; i < cin; i++) weights[((o * kh * kw) + y) * cin + i] = src[(y * cout + o) * cin + i]!;
   const w = c.b.constant(c.node.input![1]!, weights, [cout, kh, kw, cin]);
-  return c.op1('TRANSPOSE_CONV', [c.ints1('output_shape', outShape), w, c.tensor(2)], { padding, stride_h: sh, stride_w: sw });
+  return c.op1('TRANSPOSE_CONV', [c.ints1('output_shape', outShape), w, c.tensor(2)], { padding, stride_h: sh, stride_w: sw }, 'float32');
 };
 
 function lowerMatMul(fused: boolean): Lowering {
