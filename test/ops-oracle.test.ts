@@ -169,6 +169,22 @@ const CASES: Case[] = [
   { type: 'QUANTIZE', inputs: [x(2, 3)], outputDtype: 'int8', outputQuantization: { scale: [0.01], zeroPoint: [-2], axis: 0 } },
   { type: 'UNIDIRECTIONAL_SEQUENCE_LSTM', label: 'batch-major', inputs: lstmInputs(2, 3, 2, 4, 5), options: lstmOptions(false) },
   { type: 'UNIDIRECTIONAL_SEQUENCE_LSTM', label: 'time-major, CIFG, projection', inputs: lstmInputs(3, 2, 2, 4, 5, { cifg: true, projection: 3 }), options: lstmOptions(true) },
+  // ---- ops the model importers lower to (more cases and the oracle's quirks: ops-import-ops.test.ts) ----
+  { type: 'ELU', inputs: [x(2, 5)] },
+  { type: 'GELU', inputs: [x(2, 5)], options: { type: 'GeluOptions', value: { approximate: false } } },
+  { type: 'LOG_SOFTMAX', inputs: [x(2, 5)] },
+  { type: 'TILE', inputs: [x(2, 3), vec(2, 1)] },
+  { type: 'REVERSE_V2', inputs: [x(2, 3, 4), vec(1)] },
+  { type: 'SQUARED_DIFFERENCE', inputs: [x(2, 3), x(3)] },
+  { type: 'REDUCE_MIN', inputs: [x(2, 3, 4), vec(1)], options: reducer(true) },
+  { type: 'REDUCE_PROD', inputs: [x(2, 3, 4), vec(0, 2)], options: reducer(false) },
+  { type: 'FLOOR', inputs: [x(2, 5)] },
+  { type: 'CEIL', inputs: [x(2, 5)] },
+  { type: 'SIN', inputs: [x(2, 5)] },
+  { type: 'COS', inputs: [x(2, 5)] },
+  { type: 'RELU_0_TO_1', inputs: [x(2, 5)] },
+  { type: 'SPACE_TO_BATCH_ND', inputs: [x(1, 4, 3, 2), vec(2, 2), ints([2, 2], [0, 0, 1, 0])] },
+  { type: 'BATCH_TO_SPACE_ND', inputs: [x(4, 2, 2, 2), vec(2, 2), ints([2, 2], [0, 0, 1, 0])] },
 ];
 
 /**
