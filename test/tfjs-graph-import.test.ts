@@ -248,3 +248,146 @@ test('fused convolutions, depthwise, explicit padding and fused matmul with uint
   const { json, files } = m.build();
   await checkAgainstTfjs('fused convs', json, files, m.inputs([[1, 11, 11, 3]]), 1e-5);
 });
+
+test('shape arithmetic, data movement, elementwise, reductions, pooling, batch norm and dilated convs match tfjs', async () => {
+  const m = new GraphModel(2);
+  const x = m.placeholder('x', [-1, 4, 6, 8]);
+  const i32 = { T: A.type('DT_INT32') };
+  const node = (name: string, op: string, input: string[], attr: Json = {}) => m.node(name, op, input, attr);
+  const abs1 = node('abs1', 'AddV2', [node('abs', 'Abs', [x]), m.const('one', [], [1])]);
+  const outputs: Record<string, string> = {};
+  const out = (name: string) => (outputs[name] = name);
+
+  // Shape → StridedSlice → Pack → Reshape folds to a constant shape.
+  const batch = node('batch', 'StridedSlice', [node('shape', 'Shape', [x], { out_type: A.type('DT_INT32') }), m.ints('b0', [0]), m.ints('e0', [1]), m.ints('s0', [1])],
+    { ...i32, shrink_axis_mask: A.i(1), begin_mask: A.i(0), end_mask: A.i(0), ellipsis_mask: A.i(0), new_axis_mask: A.i(0) });
+  out(node('flat', 'Reshape', [x, node('flat_shape', 'Pack', [batch, m.ints('minus1', [-1], [])], { ...i32, N: A.i(2), axis: A.i(0) })]));
+  out(node('log_softmax', 'LogSoftmax', ['flat']));
+  // Data movement.
+  const t = node('transposed', 'Transpose', [x, m.ints('perm', [0, 2, 1, 3])]);
+  const split = node('split', 'Split', [m.ints('split_axis', [3], []), t], { num_split: A.i(2) });
+  out(node('concat', 'ConcatV2', [`${split}:1`, split, m.ints('cat_axis', [-1], [])], { N: A.i(2) }));
+  const sv = node('splitv', 'SplitV', [x, m.ints('sizes', [3, 3, -1]), m.ints('sv_axis', [3], [])], { num_split: A.i(3) });
+  out(node('splitv_sum', 'AddN', [sv, `${sv}:1`, sv], { N: A.i(3) }));
+  out(node('splitv_last', 'Slice', [`${sv}:2`, m.ints('sv2_b', [0, 0, 0, 1]), m.ints('sv2_s', [-1, -1, -1, 1])]));
+  out(node('slice', 'Slice', ['concat', m.ints('sl_b', [0, 1, 0, 2]), m.ints('sl_s', [-1, 3, -1, 4])]));
+  const ss = (name: string, begin: number[], end: number[], strides: number[], masks: Record<string, number>) =>
+    out(node(name, 'StridedSlice', [x, m.ints(`${name}_b`, begin), m.ints(`${name}_e`, end), m.ints(`${name}_s`, strides)],
+      Object.fromEntries(['begin_mask', 'end_mask', 'ellipsis_mask', 'new_axis_mask', 'shrink_axis_mask'].map((k) => [k, A.i(masks[k] ?? 0)]))));
+  ss('ss_reverse', [0, 3, 1], [1, 0, 6], [1, -1, 2], { begin_mask: 1, end_mask: 2 });
+  ss('ss_ellipsis', [0, 1], [0, 3], [1, 1], { ellipsis_mask: 1 });
+  ss('ss_new_axis', [0, 0, 1], [0, 0, 2], [1, 1, 1], { begin_mask: 1, end_mask: 1, new_axis_mask: 2, shrink_axis_mask: 4 });
+  const unpacked = node('unpacked', 'Unpack', [x], { num: A.i(4), axis: A.i(1) });
+  out(node('packed', 'Pack', [`${unpacked}:3`, unpacked, `${unpacked}:2`, `${unpacked}:1`], { N: A.i(4), axis: A.i(2) }));
+  out(node('squeezed', 'Squeeze', [node('expanded', 'ExpandDims', [x, m.ints('ed_axis', [-1], [])])], { squeeze_dims: A.ints([4]) }));
+  out(node('gathered', 'GatherV2', [x, m.ints('gather_idx', [2, 0, 7]), m.ints('gather_axis', [3], [])], { batch_dims: A.i(0) }));
+  out(node('tiled', 'Tile', [x, m.ints('multiples', [1, 1, 2, 1])]));
+  out(node('padded', 'Pad', [x, m.ints('pads', [0, 0, 1, 2, 0, 1, 0, 0], [4, 2])]));
+  out(node('padded_v2', 'PadV2', [x, m.ints('pads2', [0, 0, 2, 0, 1, 1, 0, 0], [4, 2]), m.const('pad_value', [], [0.5])]));
+  out(node('mirrored', 'MirrorPad', [x, m.ints('pads3', [0, 0, 1, 1, 2, 2, 0, 0], [4, 2])], { mode: A.s('REFLECT') }));
+  out(node('bilinear', 'ResizeBilinear', [x, m.ints('size1', [7, 9])], { align_corners: A.b(false), half_pixel_centers: A.b(true) }));
+  out(node('nearest', 'ResizeNearestNeighbor', [x, m.ints('size2', [8, 12])], { align_corners: A.b(false), half_pixel_centers: A.b(false) }));
+  // Elementwise.
+  const c = m.random('c', [8]);
+  for (const op of ['Maximum', 'Minimum', 'Sub', 'Mul', 'SquaredDifference']) out(node(op.toLowerCase(), op, [x, c]));
+  out(node('realdiv', 'RealDiv', [x, abs1]));
+  out(node('pow', 'Pow', [abs1, m.const('exponent', [], [1.5])]));
+  for (const op of ['Rsqrt', 'Sqrt', 'Log']) out(node(op.toLowerCase(), op, [abs1]));
+  for (const op of ['Square', 'Exp', 'Neg', 'Tanh', 'Sigmoid', 'Relu', 'Relu6', 'Elu', 'Selu', 'Floor']) out(node(op.toLowerCase(), op, [node(`${op}_in`, 'Mul', [x, m.const(`${op}_k`, [], [4])])]));
+  out(node('leaky', 'LeakyRelu', [x], { alpha: A.f(0.1) }));
+  out(node('prelu', 'Prelu', [x, m.random('alpha', [8], 0.3)]));
+  // Reductions, pooling, normalisation.
+  const reduce = (op: string, axes: number[], keep: boolean) =>
+    out(node(`${op.toLowerCase()}_${axes.join('')}`, op, [x, m.ints(`${op}_axes`, axes)], { keep_dims: A.b(keep), Tidx: A.type('DT_INT32') }));
+  reduce('Sum', [1], true); reduce('Max', [2, 3], false); reduce('Min', [-1], false); reduce('Prod', [3], true); reduce('Mean', [1, 2], true);
+  out(node('argmax', 'ArgMax', [x, m.ints('am_axis', [3], [])], { output_type: A.type('DT_INT32') }));
+  out(node('maxpool', 'MaxPool', [x], { ksize: A.ints([1, 2, 2, 1]), strides: A.ints([1, 2, 2, 1]), padding: A.s('SAME'), data_format: A.s('NHWC') }));
+  out(node('avgpool', 'AvgPool', [x], { ksize: A.ints([1, 3, 3, 1]), strides: A.ints([1, 2, 2, 1]), padding: A.s('SAME'), data_format: A.s('NHWC') }));
+  out(node('batchnorm', 'FusedBatchNormV3', [x, m.random('bn_scale', [8]), m.random('bn_offset', [8]), m.random('bn_mean', [8]), m.const('bn_var', [8], [0.5, 1, 1.5, 2, 0.1, 0.2, 3, 0.7])],
+    { epsilon: A.f(0.001), data_format: A.s('NHWC'), is_training: A.b(false), U: A.type() }));
+  // Dilated convolutions as TensorFlow writes them: SpaceToBatchND → VALID conv → BatchToSpaceND.
+  const dilated = (name: string, input: string, paddings: number[], crops: number[], op = 'Conv2D', filter = [3, 3, 8, 4]) => {
+    const s2b = node(`${name}_s2b`, 'SpaceToBatchND', [input, m.ints(`${name}_block`, [2, 2]), m.ints(`${name}_pads`, paddings, [2, 2])]);
+    const y = node(`${name}_conv`, op, [s2b, m.random(`${name}_w`, filter)], conv([1, 1, 1, 1], 'VALID'));
+    return out(node(name, 'BatchToSpaceND', [y, m.ints(`${name}_block2`, [2, 2]), m.ints(`${name}_crops`, crops, [2, 2])]));
+  };
+  dilated('dilated', x, [2, 2, 2, 2], [0, 0, 0, 0]);
+  dilated('dilated_cropped', node('x3', 'Slice', [x, m.ints('x3_b', [0, 0, 0, 0]), m.ints('x3_s', [1, 3, 6, 8])]), [2, 3, 2, 2], [0, 1, 0, 0], 'DepthwiseConv2dNative', [3, 3, 8, 1]);
+
+  const entries = Object.keys(outputs).map((k) => [k, { name: `${k}:0`, dtype: 'DT_FLOAT' }]);
+  const { json, files } = m.build({ inputs: { x: { name: 'x:0', dtype: 'DT_FLOAT' } }, outputs: Object.fromEntries(entries) });
+  const result = await importJson(json, files);
+  const types = new Set(result.model.graphs[0]!.ops.map((o) => o.type));
+  assert.ok(!types.has('SPACE_TO_BATCH_ND') && !types.has('BATCH_TO_SPACE_ND'), 'dilated convs fused');
+  assert.ok(!types.has('SHAPE'), 'Shape folded');
+  assert.deepEqual(result.model.graphs[0]!.outputs.find((t) => t.name === 'flat')?.shape, [1, 192]);
+  await checkAgainstTfjs('data movement', json, files, m.inputs([[1, 4, 6, 8]]), 1e-5);
+});
+
+test('convolutions with a fused FusedBatchNorm match tfjs running the unfused Conv2D → FusedBatchNormV3 → Relu', async () => {
+  // tfjs-converter refuses _FusedConv2D with FusedBatchNorm, so its oracle runs the same arithmetic unfused.
+  const build = (fusedBn: boolean) => {
+    const m = new GraphModel(3);
+    const x = m.placeholder('x', [1, 7, 7, 4]);
+    const bn = (p: string, n: number) => [m.random(`${p}_scale`, [n]), m.random(`${p}_offset`, [n]), m.random(`${p}_mean`, [n]), m.const(`${p}_var`, [n], Array.from({ length: n }, (_, i) => 0.2 + i / 4))];
+    const convBn = (name: string, op: string, input: string, filter: number[], act: string[]) => {
+      const w = m.random(`${name}_w`, filter);
+      const args = bn(name, op.includes('Depthwise') ? filter[2]! * filter[3]! : filter[3]!);
+      const attrs = conv([1, 1, 1, 1], 'SAME');
+      if (fusedBn) return m.node(name, op, [input, w, ...args], { ...attrs, ...fused(['FusedBatchNorm', ...act], 4), epsilon: A.f(0.001) });
+      const y = m.node(`${name}_conv`, op.replace(/^_Fused|^Fused/, ''), [input, w], attrs);
+      const normed = m.node(act.length ? `${name}_bn` : name, 'FusedBatchNormV3', [y, ...args], { epsilon: A.f(0.001), data_format: A.s('NHWC'), is_training: A.b(false), U: A.type() });
+      return act.length ? m.node(name, act[0]!, [normed]) : normed;
+    };
+    const c1 = convBn('c1', '_FusedConv2D', x, [3, 3, 4, 6], ['Relu']);
+    convBn('c2', 'FusedDepthwiseConv2dNative', c1, [3, 3, 6, 2], []);
+    return { ...m.build(), inputs: m.inputs([[1, 7, 7, 4]]) };
+  };
+  const ours = build(true);
+  const twin = build(false);
+  const { model } = await importJson(ours.json, ours.files);
+  assert.deepEqual(model.graphs[0]!.ops.map((o) => o.type), ['CONV_2D', 'DEPTHWISE_CONV_2D'], 'batch norms folded into the convolutions');
+  const ref = await runTfjs(twin.json, twin.files, [{ name: 'x', values: ours.inputs[0]!, shape: [1, 7, 7, 4] }], ['c2']);
+  const mine = worstRelativeDiff(new Interpreter(model).invoke(ours.inputs) as Float32Array[], ref);
+  const oracle = await (await loadTfliteOracle()).load(writeTflite(model));
+  const tflite = worstRelativeDiff(oracle.run(ours.inputs) as Float32Array[], ref);
+  oracle.dispose();
+  console.log(`# fused batch norm: worst relative diff vs tfjs (unfused): interpreter ${mine.toExponential(2)}, TFLite ${tflite.toExponential(2)}`);
+  assert.ok(mine <= 1e-5 && tflite <= 1e-5, `${mine} / ${tflite}`);
+});
+
+test('unknown non-batch dimensions need inputShapes; given, the model matches tfjs at that size', async () => {
+  const m = new GraphModel(4);
+  const x = m.placeholder('image', [-1, -1, -1, 3]);
+  m.node('y', '_FusedConv2D', [x, m.random('w', [3, 3, 3, 2]), m.random('b', [2])], { ...conv([1, 2, 2, 1], 'SAME'), ...fused(['BiasAdd', 'Relu6'], 1) });
+  const { json, files } = m.build();
+  await assert.rejects(importJson(json, files), (e: unknown) =>
+    e instanceof EdgefitError && e.code === 'INVALID_ARGUMENT' && /input 0 \('image'\) has unknown dimensions \[-1, -1, -1, 3\]/.test(e.message));
+  await assert.rejects(importJson(json, files, { inputShapes: [[1, 9, 9, 4]] }), (e: unknown) => e instanceof EdgefitError && /does not match/.test(e.message));
+  await checkAgainstTfjs('inputShapes', json, files, m.inputs([[1, 9, 10, 3]]), 1e-5, { inputShapes: [[1, 9, 10, 3]] });
+});
+
+test('bad files: a missing or truncated shard, an unsupported op, a runtime-only shape are clear EdgefitErrors', async () => {
+  const m = new GraphModel(5);
+  const x = m.placeholder('x', [1, 4, 4, 2]);
+  const y = m.node('y', 'Conv2D', [x, m.random('w', [1, 1, 2, 3])], conv([1, 1, 1, 1], 'VALID'));
+  const { json, files } = m.build();
+  const without = new Map(files);
+  without.delete('group1-shard2of2.bin');
+  await assert.rejects(importJson(json, without), (e: unknown) => e instanceof EdgefitError && e.code === 'IO' && /group1-shard2of2\.bin/.test(e.message));
+  const truncated = new Map(files);
+  truncated.set('group1-shard2of2.bin', files.get('group1-shard2of2.bin')!.slice(0, 5));
+  await assert.rejects(importJson(json, truncated), (e: unknown) => e instanceof EdgefitError && e.code === 'TRUNCATED' && /weightsManifest\[0\] › w/.test(e.message));
+
+  m.node('z', 'Cumsum', [y, m.ints('axis', [3], [])], { exclusive: A.b(false), reverse: A.b(false) });
+  const bad = m.build();
+  await assert.rejects(importJson(bad.json, bad.files), (e: unknown) =>
+    e instanceof EdgefitError && e.code === 'UNSUPPORTED' && e.message.includes("node 'z' (Cumsum, inputs: y, axis)") && /Cumsum has no TFLite lowering/.test(e.message));
+
+  const r = new GraphModel(6);
+  const a = r.placeholder('a', [1, 6]);
+  r.node('reshaped', 'Reshape', [a, r.node('runtime_shape', 'Cast', [r.placeholder('b', [2])], { DstT: A.type('DT_INT32') })]);
+  const runtime = r.build();
+  await assert.rejects(importJson(runtime.json, runtime.files), (e: unknown) =>
+    e instanceof EdgefitError && e.code === 'UNSUPPORTED' && e.message.includes("node 'reshaped' (Reshape, inputs: a, runtime_shape)") && /must be a constant/.test(e.message));
+});

@@ -367,7 +367,7 @@ const lowerSplit: Lowering = (c) => {
   const shape = c.shape(1);
   const axis = normalizeAxis(c.ints(0, 'axis')[0]!, shape.length);
   const num = c.attrs.int('num_split');
-  return c.op('SPLIT', [c.ints1('axis', [axis], []), c.tensor(1)], { num_splits: num }, undefined, num);
+  return c.op('SPLIT', [c.ints1('axis', [axis], []), c.tensor(1)], { num_splits: num }, new Array(num).fill(dtypeOfValue(c.value(1))), num);
 };
 
 const lowerSplitV: Lowering = (c) => {
