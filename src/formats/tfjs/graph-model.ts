@@ -12,6 +12,7 @@ import { host } from './graph/host.js';
 import { LOWERINGS, type Lowered } from './graph/lower.js';
 import { Attrs, dataInputs, dtypeOf, parseRef, shapeOf, type TensorRef, type TfNode } from './graph/nodes.js';
 import { fuseDilatedConvs } from './graph/patterns.js';
+import { removeDeadOps } from '../../passes/remove-dead.js';
 
 interface SignatureEntry {
   name: string;
@@ -79,7 +80,7 @@ function constValue(node: TfNode, weights: Map<string, DecodedWeight>): Value {
 }
 
 const isTensorLike = (x: Lowered): x is import('../../ir/model.js').Tensor => 'isVariable' in x;
-const toValue = (x: Lowered): Value => (isTensorLike(x) ? { tensor: x } : 'values' in x ? { host: x } : x);
+const toValue = (x: Lowered | undefined): Value | undefined => (x === undefined ? x : isTensorLike(x) ? { tensor: x } : 'values' in x ? { host: x } : x);
 
 export async function importTfjsGraph(json: Record<string, any>, options: ImportOptions): Promise<ImportResult> {
   const rawNodes: unknown = json.modelTopology?.node;
@@ -106,14 +107,17 @@ export async function importTfjsGraph(json: Record<string, any>, options: Import
   if (!outputs.length) throw new EdgefitError('MALFORMED', 'model.json: the graph has no outputs');
 
   const b = new GraphBuilder();
-  const values = new Map<string, Value[]>();
+  const values = new Map<string, (Value | undefined)[]>();
   inputNames.forEach((name, i) => {
     const node = byName.get(name);
     if (!node || node.op !== 'Placeholder') throw new EdgefitError('MALFORMED', `signature input '${name}' is not a Placeholder node of the graph`);
     values.set(name, [{ tensor: b.input(name, inputShape(node, i, options), dtypeOf(new Attrs(node).type('dtype'), where(node))) }]);
   });
 
-  for (const node of topologicalOrder(outputs.map((o) => o.ref), byName)) {
+  const order = topologicalOrder(outputs.map((o) => o.ref), byName);
+  const used = new Map<string, Set<number>>();
+  for (const r of [...order.flatMap(dataInputs), ...outputs.map((o) => o.ref)]) (used.get(r.node) ?? used.set(r.node, new Set()).get(r.node)!).add(r.index);
+  for (const node of order) {
     if (values.has(node.name)) continue;
     try {
       if (node.op === 'Placeholder') throw new EdgefitError('MALFORMED', 'a Placeholder the outputs need is not among the signature inputs');
@@ -128,7 +132,7 @@ export async function importTfjsGraph(json: Record<string, any>, options: Import
         if (!v) throw new EdgefitError('MALFORMED', `input '${r.node}:${r.index}' does not exist`);
         return v;
       });
-      const out = lower(new NodeContext(b, node, inputs));
+      const out = lower(new NodeContext(b, node, inputs, used.get(node.name)));
       values.set(node.name, (Array.isArray(out) ? out : [out]).map(toValue));
     } catch (e) {
       if (e instanceof EdgefitError) throw e.within(where(node));
@@ -142,7 +146,9 @@ export async function importTfjsGraph(json: Record<string, any>, options: Import
     if (v.host) notes.push(`output '${key}' is a constant`);
     b.output(materialize(b, v, key));
   }
-  const model = b.finish(`TF.js graph model${json.convertedBy ? ` (${json.convertedBy})` : ''}`);
+  // Ops whose results only fed folded shape arithmetic (Shape, ZerosLike…) are dropped: TFLite fails on unread outputs.
+  const { model, report } = removeDeadOps(b.finish(`TF.js graph model${json.convertedBy ? ` (${json.convertedBy})` : ''}`));
+  if (report.changed) notes.push(`${report.changed} op(s) whose results only fed constant-folded shape arithmetic were dropped`);
   model.signatures[0]!.outputs.forEach((o, i) => (o.name = outputs[i]!.key));
   model.signatures[0]!.inputs.forEach((o, i) => (o.name = signature?.inputs ? Object.keys(signature.inputs)[i]! : o.name));
   return { model, format: 'tfjs-graph', notes };

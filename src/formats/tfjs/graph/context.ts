@@ -22,6 +22,7 @@ export class NodeContext {
     readonly b: GraphBuilder,
     readonly node: TfNode,
     readonly inputs: Value[],
+    private readonly usedOutputs: ReadonlySet<number> = new Set([0]),
   ) {
     this.attrs = new Attrs(node);
   }
@@ -66,6 +67,11 @@ export class NodeContext {
     return h.values instanceof Float32Array ? h.values : Float32Array.from(h.values);
   }
 
+  /** Whether output k of this node is read by another node or is a model output. */
+  used(k: number): boolean {
+    return this.usedOutputs.has(k);
+  }
+
   /** A fresh name for a tensor this node adds besides its outputs. */
   name(what: string): string {
     return `${this.node.name}/${what}${this.intermediates++ || ''}`;
@@ -92,6 +98,11 @@ export class NodeContext {
 
   op1(type: string, inputs: (Tensor | null)[], options: Record<string, unknown> = {}, dtype?: DType): Tensor {
     return this.op(type, inputs, options, dtype ? [dtype] : undefined)[0]!;
+  }
+
+  /** An op computing output k of this node alone. */
+  opAt(k: number, type: string, inputs: (Tensor | null)[], options: Record<string, unknown> = {}): Tensor {
+    return this.b.op1(type, inputs, options, { names: [k ? `${this.node.name}:${k}` : this.node.name] });
   }
 
   /** An op producing an intermediate of this node (not one of its outputs). */

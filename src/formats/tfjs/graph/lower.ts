@@ -13,7 +13,7 @@ import { host, hostBinary, hostConcat, hostGather, hostStridedSlice, MAX_FOLD_EL
 import { dtypeOf } from './nodes.js';
 
 export type Lowered = Tensor | HostTensor | Value;
-export type Lowering = (c: NodeContext) => Lowered | Lowered[];
+export type Lowering = (c: NodeContext) => Lowered | (Lowered | undefined)[];
 
 const unsupported = (what: string): never => {
   throw new EdgefitError('UNSUPPORTED', what);
@@ -350,11 +350,30 @@ const lowerPack: Lowering = (c) => {
   return c.op1('PACK', c.inputs.map((_, i) => c.tensor(i)), { values_count: c.inputs.length, axis });
 };
 
+/**
+ * Pieces of `x` along `axis` (Split, SplitV, Unpack). TFLite (XNNPACK) fails on an op output nobody reads,
+ * so when some pieces are unused, each used piece is sliced out on its own instead.
+ */
+function pieces(c: NodeContext, x: Tensor, axis: number, sizes: number[], unpack: boolean, whole: () => Tensor[]): (Tensor | undefined)[] {
+  if (sizes.every((_, k) => c.used(k))) return whole();
+  const shape = x.shape;
+  let offset = 0;
+  return sizes.map((size, k) => {
+    const begin = shape.map((_, d) => (d === axis ? offset : 0));
+    offset += size;
+    if (!c.used(k)) return undefined;
+    if (!unpack) return c.opAt(k, 'SLICE', [x, c.ints1('begin', begin), c.ints1('size', shape.map((n, d) => (d === axis ? size : n)))]);
+    const end = shape.map((n, d) => (d === axis ? begin[d]! + 1 : n));
+    return c.opAt(k, 'STRIDED_SLICE', [x, c.ints1('begin', begin), c.ints1('end', end), c.ints1('strides', shape.map(() => 1))], { shrink_axis_mask: 1 << axis });
+  });
+}
+
 const lowerUnpack: Lowering = (c) => {
   const shape = c.shape(0);
   const axis = normalizeAxis(c.attrs.int('axis', 0), shape.length);
   const num = shape[axis]!;
-  return c.op('UNPACK', [c.tensor(0)], { num, axis }, undefined, num);
+  const x = c.tensor(0);
+  return pieces(c, x, axis, new Array(num).fill(1), true, () => c.op('UNPACK', [x], { num, axis }, undefined, num));
 };
 
 /** Split sizes with a -1 resolved. */
@@ -367,14 +386,19 @@ const lowerSplit: Lowering = (c) => {
   const shape = c.shape(1);
   const axis = normalizeAxis(c.ints(0, 'axis')[0]!, shape.length);
   const num = c.attrs.int('num_split');
-  return c.op('SPLIT', [c.ints1('axis', [axis], []), c.tensor(1)], { num_splits: num }, new Array(num).fill(dtypeOfValue(c.value(1))), num);
+  if (shape[axis]! % num !== 0) throw new EdgefitError('MALFORMED', `axis ${axis} of size ${shape[axis]} does not split into ${num}`);
+  const x = c.tensor(1);
+  return pieces(c, x, axis, new Array(num).fill(shape[axis]! / num), false, () =>
+    c.op('SPLIT', [c.ints1('axis', [axis], []), x], { num_splits: num }, new Array(num).fill(x.dtype), num));
 };
 
 const lowerSplitV: Lowering = (c) => {
   const shape = c.shape(0);
   const axis = normalizeAxis(c.ints(2, 'axis')[0]!, shape.length);
   const sizes = resolveSizes(c.ints(1, 'size_splits'), shape[axis]!);
-  return c.op('SPLIT_V', [c.tensor(0), c.ints1('size_splits', sizes), c.ints1('axis', [axis], [])], { num_splits: sizes.length }, undefined, sizes.length);
+  const x = c.tensor(0);
+  return pieces(c, x, axis, sizes, false, () =>
+    c.op('SPLIT_V', [x, c.ints1('size_splits', sizes), c.ints1('axis', [axis], [])], { num_splits: sizes.length }, undefined, sizes.length));
 };
 
 const STRIDED_SLICE_MASKS = ['begin_mask', 'end_mask', 'ellipsis_mask', 'new_axis_mask', 'shrink_axis_mask'] as const;
