@@ -8,7 +8,7 @@ import { EdgefitError } from '../../../ir/errors.js';
 import { elementCount, type DType, type Tensor } from '../../../ir/model.js';
 import { window2d } from '../../../kernels/geometry.js';
 import { normalizeAxis } from '../../../ops/shape-helpers.js';
-import { dtypeOfValue, type NodeContext, type Value } from './context.js';
+import { dtypeOfValue, materialize, type NodeContext, type Value } from './context.js';
 import { host, hostBinary, hostConcat, hostGather, hostStridedSlice, MAX_FOLD_ELEMENTS, type HostDType, type HostTensor } from './host.js';
 import { dtypeOf } from './nodes.js';
 
@@ -58,7 +58,7 @@ function activate(c: NodeContext, x: Tensor, act: string, args: ActivationArgs, 
     case 'leakyrelu': return emit('LEAKY_RELU', [x], { alpha: args.leakyAlpha ?? 0.2 });
     case 'prelu': {
       if (!args.preluAlpha) return unsupported('Prelu needs its alpha argument');
-      return emit('PRELU', [x, materializeArg(c, args.preluAlpha, 'alpha')]);
+      return emit('PRELU', [x, materialize(c.b, args.preluAlpha, c.name('alpha'))]);
     }
     case 'selu': {
       // selu(x) = λ·x for x > 0, λ·α·(eˣ − 1) otherwise = λ·relu(x) + λ·α·min(eˣ − 1, 0) (tfjs's formula, branch by branch).
@@ -71,11 +71,6 @@ function activate(c: NodeContext, x: Tensor, act: string, args: ActivationArgs, 
     }
     default: return unsupported(`activation ${act}`);
   }
-}
-
-function materializeArg(c: NodeContext, v: Value, what: string): Tensor {
-  if (v.tensor) return v.tensor;
-  return c.const(what, v.host!);
 }
 
 /** The extra arguments of a fused op (_FusedConv2D, FusedDepthwiseConv2dNative, _FusedMatMul). */
