@@ -1,8 +1,9 @@
 /**
  * The ops the model importers (Keras, TF.js, ONNX) lower to, against real TFLite: single-op models written
  * by our writer, run by the TFLite WASM oracle and by edgefit's Interpreter (SIMD and reference paths), on
- * random inputs (scaled where an op's interesting range is wider than [−1, 1]). Where the oracle differs
- * from current TFLite, the difference is pinned here so it cannot go stale silently.
+ * random inputs (scaled where an op's interesting range is wider than [−1, 1]): hand-picked configurations,
+ * then seeded random shapes, axes and broadcasts. Where the oracle differs from edgefit or refuses a form,
+ * the difference is pinned here so it cannot go stale silently.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,7 +18,7 @@ import { erf, erfc } from '../src/kernels/erf.js';
 import { requireOp } from '../src/ops/registry.js';
 import { singleOpModel, type InputSpec } from './helpers/single-op.js';
 import { loadTfliteOracle } from './helpers/tflite-oracle.js';
-import { randomInputs, type RandomArray } from './helpers/random.js';
+import { mulberry32, randomInputs, type RandomArray } from './helpers/random.js';
 import { caseName, checkAgainstOracle, compareOutputs, type OpCase } from './helpers/conformance.js';
 
 const x = (...shape: number[]): InputSpec => ({ shape });
@@ -74,13 +75,104 @@ const CASES: OpCase[] = [
   { type: 'BATCH_TO_SPACE_ND', label: '4-D, block 1×3, no crops', inputs: [x(6, 2, 2, 3), ints([1, 3]), ints([0, 0, 0, 0], 'int32', [2, 2])] },
   { type: 'BATCH_TO_SPACE_ND', label: '3-D', inputs: [x(6, 2, 3), ints([3]), ints([0, 1], 'int32', [1, 2])] },
   { type: 'BATCH_TO_SPACE_ND', label: 'int8', inputs: [{ shape: [4, 2, 2, 1], dtype: 'int8', quantization: q8 }, ints([2, 2]), ints([0, 1, 1, 0], 'int32', [2, 2])], outputQuantization: q8 },
+  { type: 'SELECT_V2', label: 'same shapes', inputs: [typed('bool', 2, 3), x(2, 3), x(2, 3)] },
+  { type: 'SELECT_V2', label: 'each operand broadcast', inputs: [typed('bool', 2, 1), x(1, 3), x(2, 1)] },
+  { type: 'SELECT_V2', label: 'rank 4 vs 1', inputs: [typed('bool', 1, 3, 1, 2), x(2, 1, 4, 1), x(2)] },
+  { type: 'SELECT_V2', label: 'scalar condition', inputs: [typed('bool'), x(2, 3), x(3)] },
+  { type: 'SELECT_V2', label: 'int32', inputs: [typed('bool', 4, 5), typed('int32', 5), typed('int32', 4, 1)] },
+  { type: 'SELECT_V2', label: 'int8', inputs: [typed('bool', 3, 4), typed('int8', 3, 4), typed('int8', 1)] },
+  { type: 'GREATER', inputs: [x(2, 3, 4), x(4)], feeds: coarse },
+  { type: 'GREATER', label: 'int32', inputs: [typed('int32', 3, 4), typed('int32', 3, 1)] },
+  { type: 'GREATER_EQUAL', inputs: [x(3, 1), x(2, 1, 4)], feeds: coarse },
+  { type: 'LESS', inputs: [x(2, 3, 4), x(3, 1)], feeds: coarse },
+  { type: 'LESS', label: 'scalar', inputs: [x(), x(2, 5)], feeds: coarse },
+  { type: 'LESS_EQUAL', inputs: [x(4, 6), x(6)], feeds: coarse },
+  { type: 'EQUAL', inputs: [x(4, 6), x(4, 6)], feeds: coarse },
+  { type: 'EQUAL', label: 'broadcast', inputs: [x(2, 1, 6), x(3, 1)], feeds: coarse },
+  { type: 'EQUAL', label: 'int32', inputs: [typed('int32', 30), typed('int32', 30)], feeds: (r) => r.map((a) => a.map((v) => v % 3)) },
+  { type: 'NOT_EQUAL', inputs: [x(4, 6), x(1, 6)], feeds: coarse },
+  { type: 'BROADCAST_TO', inputs: [x(1, 3), ints([2, 3])] },
+  { type: 'BROADCAST_TO', label: 'new leading axes, int64 shape', inputs: [x(3, 1), ints([2, 3, 4], 'int64')] },
+  { type: 'BROADCAST_TO', label: 'scalar', inputs: [x(), ints([2, 2])] },
+  { type: 'BROADCAST_TO', label: 'no-op', inputs: [x(2, 3), ints([2, 3])] },
+  { type: 'BROADCAST_TO', label: 'int8', inputs: [typed('int8', 4, 1, 2), ints([3, 4, 5, 2])] },
+  { type: 'BROADCAST_TO', label: 'bool', inputs: [typed('bool', 1, 5), ints([3, 5])] },
 ];
+
+// ---- seeded random configurations: shapes of rank 1–4, broadcasts, axis sets, blocks ----
+const rnd = mulberry32(2026);
+const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1)); // [lo, hi]
+const randomShape = (minRank = 1, maxRank = 4, maxDim = 4) => Array.from({ length: int(minRank, maxRank) }, () => int(1, maxDim));
+/** A shape that broadcasts to `shape`: a suffix of it with some dimensions set to 1. */
+const broadcastable = (shape: number[]) => shape.slice(int(0, shape.length)).map((d) => (rnd() < 0.4 ? 1 : d));
+const someAxes = (rank: number) => {
+  const axes = Array.from({ length: rank }, (_, a) => a).filter(() => rnd() < 0.5);
+  return (axes.length ? axes : [int(0, rank - 1)]).map((a) => (rnd() < 0.3 ? a - rank : a));
+};
+const operands = (out: number[]) => (rnd() < 0.5 ? [x(...broadcastable(out)), x(...out)] : [x(...out), x(...broadcastable(out))]);
+
+const RANDOM: Record<string, () => Omit<OpCase, 'type'>> = {
+  TILE: () => {
+    const shape = randomShape(1, 4, 3);
+    return { inputs: [x(...shape), ints(shape.map(() => int(1, 3)))] };
+  },
+  REVERSE_V2: () => {
+    const shape = randomShape();
+    return { inputs: [x(...shape), ints([int(-shape.length, shape.length - 1)])] };
+  },
+  SQUARED_DIFFERENCE: () => ({ inputs: operands(randomShape()) }),
+  GREATER: () => ({ inputs: operands(randomShape()), feeds: coarse }),
+  LESS_EQUAL: () => ({ inputs: operands(randomShape()), feeds: coarse }),
+  EQUAL: () => ({ inputs: operands(randomShape()), feeds: coarse }),
+  REDUCE_MIN: () => {
+    const shape = randomShape();
+    return { inputs: [x(...shape), ints(someAxes(shape.length))], options: reducer(rnd() < 0.5) };
+  },
+  REDUCE_PROD: () => {
+    const shape = randomShape();
+    return { inputs: [x(...shape), ints(someAxes(shape.length))], options: reducer(rnd() < 0.5), feeds: scaled(2) };
+  },
+  SELECT_V2: () => {
+    const out = randomShape();
+    return { inputs: [typed('bool', ...broadcastable(out)), x(...broadcastable(out)), x(...broadcastable(out))] };
+  },
+  BROADCAST_TO: () => {
+    const out = randomShape(1, 4, 3);
+    return { inputs: [x(...broadcastable(out)), ints(out)] };
+  },
+  SPACE_TO_BATCH_ND: () => {
+    const block = [int(1, 3), int(1, 3)];
+    const spatial = block.map(() => int(1, 5));
+    const pads = block.flatMap((b, k) => {
+      const before = int(0, 2);
+      const after = (b - ((spatial[k]! + before) % b)) % b;
+      return [before, after];
+    });
+    return { inputs: [x(int(1, 2), ...spatial, int(1, 3)), ints(block), ints(pads, 'int32', [2, 2])] };
+  },
+  BATCH_TO_SPACE_ND: () => {
+    const block = [int(1, 3), int(1, 3)];
+    const spatial = block.map(() => int(1, 3));
+    const crops = block.flatMap((b, k) => {
+      const total = int(0, b * spatial[k]! - 1);
+      const before = int(0, total);
+      return [before, total - before];
+    });
+    return { inputs: [x(int(1, 2) * block[0]! * block[1]!, ...spatial, int(1, 3)), ints(block), ints(crops, 'int32', [2, 2])] };
+  },
+};
+for (const [type, make] of Object.entries(RANDOM))
+  for (let k = 1; k <= 5; k++) {
+    const c = make();
+    const shapes = c.inputs.map((i) => `[${i!.shape}]${i!.data ? `=${Array.from(i!.data as number[])}` : ''}`).join(' ');
+    CASES.push({ type, ...c, label: `random ${k}: ${shapes}${c.options ? ` keep_dims=${(c.options.value as { keep_dims: boolean }).keep_dims}` : ''}` });
+  }
 
 for (const c of CASES) {
   test(`oracle agrees on ${caseName(c)}`, async () => {
     const { op } = singleOpModel(c.type, c.inputs, c.options, undefined, c.outputDtype ? { outputDtype: c.outputDtype } : {});
     const macs = requireOp(op).cost!(op).macs;
-    const elementwise = !['TILE', 'REVERSE_V2', 'SPACE_TO_BATCH_ND', 'BATCH_TO_SPACE_ND'].includes(c.type);
+    const elementwise = !['TILE', 'REVERSE_V2', 'SPACE_TO_BATCH_ND', 'BATCH_TO_SPACE_ND', 'BROADCAST_TO'].includes(c.type);
     assert.equal(macs, elementwise ? op.outputs[0]!.shape.reduce((a, b) => a * b, 1) : 0, 'cost: output elements (elementwise) or 0 (data movement)');
     const { worst } = await checkAgainstOracle(c);
     if (worst > 0) console.log(`# ${caseName(c)}: worst diff ${worst.toExponential(2)}`);
@@ -114,6 +206,30 @@ test('erf matches the integral definition; erfc keeps relative precision in the 
   assert.ok(Number.isNaN(erf(NaN)));
   assert.equal(erf(Infinity), 1);
   assert.equal(erfc(Infinity), 0);
+});
+
+/**
+ * Pinned oracle quirk: TFLite-WASM evaluates GELU with float32 approximations of erf and tanh that saturate
+ * (erf to −1 below x ≈ −5.66, tanh to −1 for x ≲ −4.84), so its far negative tail is exactly 0 where the
+ * true GELU is a few 1e-7 to 1e-9 below 0, and it wobbles by up to ~8e-7 just before. edgefit computes the
+ * function itself (float64, rounded once); the two stay within 1e-6 absolute everywhere.
+ */
+test('oracle quirk: GELU\'s far negative tail is flushed to 0 by float32 erf/tanh approximations', async () => {
+  const oracle = await loadTfliteOracle();
+  const xs = Float32Array.of(-8, -6, -5, -0.5, 0, 0.5, 3);
+  for (const approximate of [false, true]) {
+    const { model } = singleOpModel('GELU', [x(xs.length)], gelu(approximate));
+    const m = await oracle.load(writeTflite(model));
+    try {
+      const ref = m.run([xs])[0]!;
+      const ours = new Interpreter(model).invoke([xs])[0] as Float32Array;
+      assert.deepEqual([ref[0], ref[1], ref[2]].map((v) => v === 0), [true, true, approximate], `approximate=${approximate}: oracle ${ref}`);
+      assert.ok(ours[1]! < 0 && ours[2]! < 0, `edgefit keeps the tail: ${ours}`);
+      assert.ok(compareOutputs([ours], [ref], { tolerance: 1e-6 }).worst <= 1e-6);
+    } finally {
+      m.dispose();
+    }
+  }
 });
 
 // ---- REVERSE_V2: what TFLite-WASM does differently from current TFLite ----
@@ -181,6 +297,12 @@ test('TFLite refuses int64 reduction axes and block shapes (so edgefit\'s shape 
   await assert.rejects(oracle.load(writeTflite(spaceToBatch)), /block_shape\[dim\] != 0 was not true/);
 });
 
+test('TFLite knows BROADCAST_TO only from version 2 on (why edgefit writes 2)', async () => {
+  const oracle = await loadTfliteOracle();
+  const { model } = singleOpModel('BROADCAST_TO', [x(1, 3), ints([2, 3])], undefined, undefined, { version: 1 });
+  await assert.rejects(oracle.load(writeTflite(model)), /Didn't find op for builtin opcode 'BROADCAST_TO' version '1'/);
+});
+
 // ---- bad input: clear EdgefitErrors naming what is wrong ----
 test('malformed parameters are refused with EdgefitErrors that say what is wrong', () => {
   const refuses = (type: string, inputs: (InputSpec | null)[], code: string, message: RegExp) =>
@@ -196,10 +318,27 @@ test('malformed parameters are refused with EdgefitErrors that say what is wrong
   refuses('SPACE_TO_BATCH_ND', [x(1, 4, 4, 1), ints([2, 2], 'int64'), ints([0, 0, 0, 0], 'int32', [2, 2])], 'UNSUPPORTED', /reads block_shape as int32/);
   refuses('BATCH_TO_SPACE_ND', [x(6, 2, 2, 1), ints([2, 2]), ints([0, 0, 0, 0], 'int32', [2, 2])], 'MALFORMED', /batch 6 is not a multiple of the block's 4 positions/);
   refuses('BATCH_TO_SPACE_ND', [x(4, 2, 2, 1), ints([2, 2]), ints([3, 2, 0, 0], 'int32', [2, 2])], 'MALFORMED', /crops 3 \+ 2 exceed 4/);
+  refuses('BROADCAST_TO', [x(2, 3), ints([4, 3])], 'MALFORMED', /\[2,3\] does not broadcast to \[4,3\]/);
+  refuses('BROADCAST_TO', [x(2, 3), ints([3])], 'MALFORMED', /does not broadcast to \[3\]/);
+  refuses('SELECT_V2', [typed('bool', 2), x(3), x(3)], 'MALFORMED', /do not broadcast/);
   refuses('REDUCE_MIN', [x(2, 3), ints([1], 'int64')], 'UNSUPPORTED', /REDUCE_MIN takes int32 axes \(TFLite's rule\), 'in1' is int64/);
 });
 
-test('float-only kernels refuse other dtypes at load, naming the op and dtypes', () => {
-  const { model } = singleOpModel('ELU', [typed('int8', 2, 3)]);
-  assert.throws(() => new Interpreter(model), (e: unknown) => e instanceof EdgefitError && e.code === 'UNSUPPORTED' && /ELU/.test(e.message) && /int8/.test(e.message));
+test('kernels refuse dtypes they do not handle at load, naming the op and dtypes', () => {
+  const loads = (type: string, inputs: InputSpec[], code: string, message: RegExp) =>
+    assert.throws(() => new Interpreter(singleOpModel(type, inputs).model), (e: unknown) => e instanceof EdgefitError && e.code === code && message.test(e.message), type);
+  loads('ELU', [typed('int8', 2, 3)], 'UNSUPPORTED', /ELU with int8 → int8 has no kernel/);
+  loads('GREATER', [x(2), typed('int32', 2)], 'UNSUPPORTED', /GREATER with float32, int32 → bool has no kernel/);
+  loads('SELECT_V2', [x(2), x(2), x(2)], 'MALFORMED', /SELECT_V2's condition must be bool, 'in0' is float32/);
+  loads('SELECT_V2', [typed('bool', 2), x(2), typed('int32', 2)], 'MALFORMED', /moves data without converting it/);
+});
+
+test('the graph builder gives comparisons bool outputs, SELECT_V2 its operands\' type, BROADCAST_TO version 2', () => {
+  const b = new GraphBuilder();
+  const a = b.input('a', [2, 3]);
+  const mask = b.op1('GREATER', [a, b.constant('zero', Float32Array.of(0), [])]);
+  const picked = b.op1('SELECT_V2', [mask, b.input('n', [3], 'int32'), b.constant('k', Int32Array.of(7), [])]);
+  const spread = b.op1('BROADCAST_TO', [a, b.ints('to', [4, 2, 3])]);
+  assert.deepEqual([mask.dtype, picked.dtype, picked.shape, spread.shape], ['bool', 'int32', [2, 3], [4, 2, 3]]);
+  assert.deepEqual(b.graph.ops.map((op) => op.version), [1, 1, 2]);
 });

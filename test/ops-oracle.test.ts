@@ -185,6 +185,14 @@ const CASES: Case[] = [
   { type: 'RELU_0_TO_1', inputs: [x(2, 5)] },
   { type: 'SPACE_TO_BATCH_ND', inputs: [x(1, 4, 3, 2), vec(2, 2), ints([2, 2], [0, 0, 1, 0])] },
   { type: 'BATCH_TO_SPACE_ND', inputs: [x(4, 2, 2, 2), vec(2, 2), ints([2, 2], [0, 0, 1, 0])] },
+  { type: 'SELECT_V2', inputs: [{ shape: [2, 1], dtype: 'bool' }, x(2, 3), x(3)] },
+  { type: 'GREATER', inputs: [x(2, 3), x(3)] },
+  { type: 'GREATER_EQUAL', inputs: [x(2, 3), x(3)] },
+  { type: 'LESS', inputs: [x(2, 3), x(3)] },
+  { type: 'LESS_EQUAL', inputs: [x(2, 3), x(3)] },
+  { type: 'EQUAL', inputs: [x(2, 3), x(3)] },
+  { type: 'NOT_EQUAL', inputs: [x(2, 3), x(3)] },
+  { type: 'BROADCAST_TO', inputs: [x(3, 1), vec(2, 3, 4)] },
 ];
 
 /**

@@ -249,3 +249,10 @@ export function spaceBatchOffsets(spatial: readonly number[], batched: readonly 
     return out;
   });
 }
+
+/** out[i] = x[i] wherever condition[i] is set (SELECT_V2, once its operands are spread to the output shape). */
+export function selectInto(condition: Uint8Array, x: TypedArray, out: TypedArray): void {
+  const from = elements(x);
+  const to = elements(out);
+  for (let i = 0; i < condition.length; i++) if (condition[i]) to[i] = from[i]!;
+}

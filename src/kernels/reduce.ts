@@ -1,8 +1,8 @@
 /**
- * Reductions over arbitrary axes (MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD) and ARG_MAX. A reduction plan collapses runs of
- * adjacent axes that are all reduced or all kept, so a [N,H,W,C] mean over (1,2) walks [N, H·W, C]; the
- * input is then read once, in memory order, accumulating into a float64 buffer per output element
- * (TFLite accumulates in float32: the sums here are at least as accurate).
+ * Reductions over arbitrary axes (MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD) and ARG_MAX. A reduction
+ * plan collapses runs of adjacent axes that are all reduced or all kept, so a [N,H,W,C] mean over (1,2) walks
+ * [N, H·W, C]; the input is then read once, in memory order, accumulating into a float64 buffer per output
+ * element (TFLite accumulates in float32: the sums and products here are at least as accurate).
  */
 import { EdgefitError } from '../ir/errors.js';
 
