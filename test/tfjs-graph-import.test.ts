@@ -287,6 +287,7 @@ test('shape arithmetic, data movement, elementwise, reductions, pooling, batch n
   out(node('squeezed', 'Squeeze', [node('expanded', 'ExpandDims', [x, m.ints('ed_axis', [-1], [])])], { squeeze_dims: A.ints([4]) }));
   out(node('gathered', 'GatherV2', [x, m.ints('gather_idx', [2, 0, 7]), m.ints('gather_axis', [3], [])], { batch_dims: A.i(0) }));
   out(node('tiled', 'Tile', [x, m.ints('multiples', [1, 1, 2, 1])]));
+  out(node('broadcast', 'BroadcastTo', [m.random('bc_in', [6, 1]), m.ints('bc_shape', [2, 1, 6, 3])]));
   out(node('padded', 'Pad', [x, m.ints('pads', [0, 0, 1, 2, 0, 1, 0, 0], [4, 2])]));
   out(node('padded_v2', 'PadV2', [x, m.ints('pads2', [0, 0, 2, 0, 1, 1, 0, 0], [4, 2]), m.const('pad_value', [], [0.5])]));
   out(node('mirrored', 'MirrorPad', [x, m.ints('pads3', [0, 0, 1, 1, 2, 2, 0, 0], [4, 2])], { mode: A.s('REFLECT') }));
@@ -299,6 +300,8 @@ test('shape arithmetic, data movement, elementwise, reductions, pooling, batch n
   out(node('pow', 'Pow', [abs1, m.const('exponent', [], [1.5])]));
   for (const op of ['Rsqrt', 'Sqrt', 'Log']) out(node(op.toLowerCase(), op, [abs1]));
   for (const op of ['Square', 'Exp', 'Neg', 'Tanh', 'Sigmoid', 'Relu', 'Relu6', 'Elu', 'Selu', 'Floor']) out(node(op.toLowerCase(), op, [node(`${op}_in`, 'Mul', [x, m.const(`${op}_k`, [], [4])])]));
+  for (const op of ['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual'])
+    out(node(`select_${op.toLowerCase()}`, 'SelectV2', [node(op.toLowerCase(), op, ['floor', m.const(`${op}_y`, [], [-1])], {}), x, m.random(`${op}_else`, [6, 8])]));
   out(node('leaky', 'LeakyRelu', [x], { alpha: A.f(0.1) }));
   out(node('prelu', 'Prelu', [x, m.random('alpha', [8], 0.3)]));
   // Reductions, pooling, normalisation.

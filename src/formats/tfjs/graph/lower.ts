@@ -585,6 +585,7 @@ export const LOWERINGS: Record<string, Lowering> = {
   DepthToSpace: (c) => (nhwcOnly(c), c.op1('DEPTH_TO_SPACE', [c.tensor(0)], { block_size: c.attrs.int('block_size') })),
   SpaceToDepth: (c) => (nhwcOnly(c), c.op1('SPACE_TO_DEPTH', [c.tensor(0)], { block_size: c.attrs.int('block_size') })),
   Tile: (c) => c.op1('TILE', [c.tensor(0), c.ints1('multiples', c.ints(1, 'multiples'))]),
+  BroadcastTo: (c) => c.op1('BROADCAST_TO', [c.tensor(0), c.ints1('shape', c.ints(1, 'shape'))]),
   Gather: lowerGather, GatherV2: lowerGather,
   Select: lowerSelect, SelectV2: lowerSelect,
 };
