@@ -238,7 +238,9 @@ test('fused convolutions, depthwise, explicit padding and fused matmul with uint
   const c5 = m.node('c5', 'FusedDepthwiseConv2dNative', [c4, m.random('w5', [3, 3, 5, 1]), m.random('b5', [5])],
     { ...conv([1, 2, 2, 1], 'SAME', { dilations: A.ints([1, 1, 1, 1]) }), ...fused(['BiasAdd', 'Elu'], 1) });
   const c6 = m.node('c6', '_FusedConv2D', [c5, m.random('w6', [1, 1, 5, 4]), m.random('b6', [4])], { ...conv([1, 1, 1, 1], 'VALID'), ...fused(['BiasAdd', 'Sigmoid'], 1) });
-  const c7 = m.node('c7', 'Conv2D', [c6, m.random('w7', [3, 3, 4, 4])], conv([1, 1, 1, 1], 'SAME', { dilations: A.ints([1, 2, 2, 1]) }));
+  // A filter stored [out, h, w, in] and transposed in the graph: folded at import into the conv's weights.
+  const w7 = m.node('w7', 'Transpose', [m.random('w7_ohwi', [4, 3, 3, 4]), m.ints('w7_perm', [1, 2, 3, 0])], { Tperm: A.type('DT_INT32') });
+  const c7 = m.node('c7', 'Conv2D', [c6, w7], conv([1, 1, 1, 1], 'SAME', { dilations: A.ints([1, 2, 2, 1]) }));
   const c8 = m.node('c8', 'DepthwiseConv2dNative', [c7, m.random('w8', [2, 2, 4, 3])], conv([1, 1, 1, 1], 'SAME'));
   const pooled = m.node('pooled', 'Mean', [c8, m.ints('axes', [1, 2])], { keep_dims: A.b(false), Tidx: A.type('DT_INT32') });
   const fc1 = m.node('fc1', '_FusedMatMul', [pooled, m.random('wf1', [12, 7], 0.5, 'uint8'), m.random('bf1', [7])], { ...fused(['BiasAdd', 'Relu'], 1), transpose_a: A.b(false), transpose_b: A.b(false) });

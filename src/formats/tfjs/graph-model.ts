@@ -5,6 +5,7 @@
  */
 import { EdgefitError } from '../../ir/errors.js';
 import { GraphBuilder } from '../../ir/graph-builder.js';
+import type { Tensor } from '../../ir/model.js';
 import type { ImportOptions, ImportResult } from '../import.js';
 import { decodeWeights, type DecodedWeight } from './weights.js';
 import { NodeContext, materialize, type Value } from './graph/context.js';
@@ -79,7 +80,7 @@ function constValue(node: TfNode, weights: Map<string, DecodedWeight>): Value {
   return { host: host(dtype, w.shape, w.values), name: node.name };
 }
 
-const isTensorLike = (x: Lowered): x is import('../../ir/model.js').Tensor => 'isVariable' in x;
+const isTensorLike = (x: Lowered): x is Tensor => 'isVariable' in x;
 const toValue = (x: Lowered | undefined): Value | undefined => (x === undefined ? x : isTensorLike(x) ? { tensor: x } : 'values' in x ? { host: x } : x);
 
 export async function importTfjsGraph(json: Record<string, any>, options: ImportOptions): Promise<ImportResult> {

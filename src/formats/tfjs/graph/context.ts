@@ -6,7 +6,7 @@ import { EdgefitError } from '../../../ir/errors.js';
 import { GraphBuilder } from '../../../ir/graph-builder.js';
 import type { DType, Tensor } from '../../../ir/model.js';
 import { Attrs, type TfNode } from './nodes.js';
-import { host, type HostDType, type HostTensor } from './host.js';
+import { host, MAX_FOLD_ELEMENTS, type HostDType, type HostTensor } from './host.js';
 
 /** A node output: a constant known at import (kept on the host until an op needs it as a tensor), or a graph tensor. */
 export type Value = { host: HostTensor; tensor?: Tensor; name?: string } | { host?: undefined; tensor: Tensor };
@@ -39,6 +39,11 @@ export class NodeContext {
 
   get allConst(): boolean {
     return this.inputs.every((v) => v.host);
+  }
+
+  /** Every input is a constant small enough to fold on the host (bigger constant expressions stay ops). */
+  get foldable(): boolean {
+    return this.inputs.every((v) => v.host && v.host.values.length <= MAX_FOLD_ELEMENTS);
   }
 
   shape(i: number): number[] {

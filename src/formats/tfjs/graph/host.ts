@@ -88,6 +88,19 @@ export function hostGather(params: HostTensor, indices: HostTensor, axis: number
   return host(params.dtype, [...params.shape.slice(0, axis), ...indices.shape, ...params.shape.slice(axis + 1)], values);
 }
 
+/** Axes permuted: output axis d is input axis perm[d]. */
+export function hostTranspose(x: HostTensor, perm: number[]): HostTensor {
+  const inStrides = stridesOf(x.shape);
+  const shape = perm.map((p) => x.shape[p]!);
+  const index = new Array<number>(shape.length).fill(0);
+  const values: number[] = [];
+  for (let k = 0; k < x.values.length; k++) {
+    values.push(x.values[perm.reduce((at, p, d) => at + index[d]! * inStrides[p]!, 0)]!);
+    for (let d = shape.length - 1; d >= 0 && ++index[d]! === shape[d]; d--) index[d] = 0;
+  }
+  return host(x.dtype, shape, values);
+}
+
 /** A detached IR tensor holding host values, to ask an op's own shape rules (e.g. STRIDED_SLICE's mask resolution). */
 export function detachedTensor(h: HostTensor, name = 'folded'): Tensor {
   return { name, dtype: h.dtype, shape: [...h.shape], isVariable: false, hasRank: true, data: bytesOfArray(h.values) };

@@ -9,7 +9,7 @@ import { elementCount, type DType, type Tensor } from '../../../ir/model.js';
 import { window2d } from '../../../kernels/geometry.js';
 import { normalizeAxis } from '../../../ops/shape-helpers.js';
 import { dtypeOfValue, materialize, type NodeContext, type Value } from './context.js';
-import { host, hostBinary, hostConcat, hostGather, hostStridedSlice, MAX_FOLD_ELEMENTS, type HostDType, type HostTensor } from './host.js';
+import { host, hostBinary, hostConcat, hostGather, hostStridedSlice, hostTranspose, MAX_FOLD_ELEMENTS, type HostDType, type HostTensor } from './host.js';
 import { dtypeOf } from './nodes.js';
 
 export type Lowered = Tensor | HostTensor | Value;
@@ -268,7 +268,7 @@ function lowerBinary(tf: string): Lowering {
     if (tf === 'BiasAdd') nhwcOnly(c);
     const dtype = dtypeOfValue(c.value(0));
     const intDiv = tf === 'Div' && dtype === 'int32';
-    if (fold && c.allConst) {
+    if (fold && c.foldable) {
       const f = intDiv ? (x: number, y: number) => Math.floor(x / y) : fold;
       return hostBinary(c.constant(0, 'x'), c.constant(1, 'y'), out === 'bool' ? 'bool' : hostDtype(dtype), f);
     }
@@ -287,7 +287,7 @@ const UNARY: Record<string, [string, ((x: number) => number) | null]> = {
 function lowerUnary(tf: string): Lowering {
   const [type, fold] = UNARY[tf]!;
   return (c) => {
-    if (fold && c.allConst) {
+    if (fold && c.foldable) {
       const x = c.constant(0, 'x');
       return host(x.dtype, x.shape, Array.from(x.values, fold));
     }
@@ -416,7 +416,11 @@ const lowerSlice: Lowering = (c) => {
   return c.op1('SLICE', [c.tensor(0), c.ints1('begin', begin), c.ints1('size', size)]);
 };
 
-const lowerTranspose: Lowering = (c) => c.op1('TRANSPOSE', [c.tensor(0), c.ints1('perm', c.ints(1, 'perm'))]);
+const lowerTranspose: Lowering = (c) => {
+  const perm = c.ints(1, 'perm').map((p) => normalizeAxis(p, c.shape(0).length));
+  if (c.isConst(0)) return hostTranspose(c.constant(0, 'x'), perm);
+  return c.op1('TRANSPOSE', [c.tensor(0), c.ints1('perm', perm)]);
+};
 
 const lowerPad = (type: 'PAD' | 'PADV2' | 'MIRROR_PAD'): Lowering => (c) => {
   const paddings = c.ints(1, 'paddings');
