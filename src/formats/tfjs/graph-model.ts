@@ -57,7 +57,7 @@ function topologicalOrder(outputs: TensorRef[], byName: Map<string, TfNode>): Tf
 }
 
 /** A Placeholder's shape: -1 batch → 1; other unknown dimensions from options.inputShapes. */
-function inputShape(node: TfNode, index: number, options: ImportOptions): number[] {
+function inputShape(node: TfNode, index: number, options: ImportOptions, notes: string[]): number[] {
   const declared = shapeOf(new Attrs(node).shape('shape'));
   const given = options.inputShapes?.[index];
   if (given) {
@@ -68,6 +68,7 @@ function inputShape(node: TfNode, index: number, options: ImportOptions): number
   if (!declared)
     throw new EdgefitError('INVALID_ARGUMENT', `input ${index} ('${node.name}') has an unknown rank: give its shape (inputShapes / --input-shape)`);
   const shape = declared.map((d, i) => (d < 0 && i === 0 ? 1 : d));
+  if (declared[0] !== undefined && declared[0] < 0) notes.push(`input '${node.name}': unknown batch dimension taken as 1`);
   if (shape.some((d) => d < 0))
     throw new EdgefitError('INVALID_ARGUMENT', `input ${index} ('${node.name}') has unknown dimensions [${declared.join(', ')}] besides the batch: give its shape (inputShapes / --input-shape)`);
   return shape;
@@ -112,7 +113,7 @@ export async function importTfjsGraph(json: Record<string, any>, options: Import
   inputNames.forEach((name, i) => {
     const node = byName.get(name);
     if (!node || node.op !== 'Placeholder') throw new EdgefitError('MALFORMED', `signature input '${name}' is not a Placeholder node of the graph`);
-    values.set(name, [{ tensor: b.input(name, inputShape(node, i, options), dtypeOf(new Attrs(node).type('dtype'), where(node))) }]);
+    values.set(name, [{ tensor: b.input(name, inputShape(node, i, options, notes), dtypeOf(new Attrs(node).type('dtype'), where(node))) }]);
   });
 
   const order = topologicalOrder(outputs.map((o) => o.ref), byName);
