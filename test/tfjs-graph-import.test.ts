@@ -270,6 +270,11 @@ test('shape arithmetic, data movement, elementwise, reductions, pooling, batch n
     { ...i32, shrink_axis_mask: A.i(1), begin_mask: A.i(0), end_mask: A.i(0), ellipsis_mask: A.i(0), new_axis_mask: A.i(0) });
   out(node('flat', 'Reshape', [x, node('flat_shape', 'Pack', [batch, m.ints('minus1', [-1], [])], { ...i32, N: A.i(2), axis: A.i(0) })]));
   out(node('log_softmax', 'LogSoftmax', ['flat']));
+  // Keras's Flatten as converted graphs spell it: [batch, prod(shape[1:])].
+  const rest = node('rest', 'StridedSlice', ['shape', m.ints('b1', [1]), m.ints('e1', [4]), m.ints('s1', [1])],
+    { ...i32, shrink_axis_mask: A.i(0), begin_mask: A.i(0), end_mask: A.i(0), ellipsis_mask: A.i(0), new_axis_mask: A.i(0) });
+  const size = node('size', 'Prod', [rest, m.ints('prod_axis', [0])], { ...i32, keep_dims: A.b(false), Tidx: A.type('DT_INT32') });
+  out(node('flat_prod', 'Reshape', [x, node('flat_prod_shape', 'Pack', [batch, size], { ...i32, N: A.i(2), axis: A.i(0) })]));
   // Data movement.
   const t = node('transposed', 'Transpose', [x, m.ints('perm', [0, 2, 1, 3])]);
   const split = node('split', 'Split', [m.ints('split_axis', [3], []), t], { num_split: A.i(2) });
@@ -343,11 +348,11 @@ test('shape arithmetic, data movement, elementwise, reductions, pooling, batch n
   const types = result.model.graphs[0]!.ops.map((o) => o.type);
   const count = (type: string) => types.filter((t) => t === type).length;
   assert.deepEqual([count('SPACE_TO_BATCH_ND'), count('BATCH_TO_SPACE_ND')], [1, 1], 'both dilated convs fused, the plain block ops kept');
-  assert.equal(count('SHAPE'), 0, 'Shape folded');
+  assert.deepEqual([count('SHAPE'), count('REDUCE_PROD')], [0, 1], 'shape arithmetic folded (the one REDUCE_PROD is the float Prod)');
   const g = result.model.graphs[0]!;
   const read = new Set([...g.outputs, ...g.ops.flatMap((o) => o.inputs)]);
   assert.deepEqual(g.ops.flatMap((o) => o.outputs).filter((t) => !read.has(t)).map((t) => t.name), [], 'no op output is left unread');
-  assert.deepEqual(result.model.graphs[0]!.outputs.find((t) => t.name === 'flat')?.shape, [1, 192]);
+  for (const name of ['flat', 'flat_prod']) assert.deepEqual(result.model.graphs[0]!.outputs.find((t) => t.name === name)?.shape, [1, 192]);
   await checkAgainstTfjs('data movement', json, files, m.inputs([[1, 4, 6, 8]]), 1e-5);
 });
 

@@ -88,6 +88,20 @@ export function hostGather(params: HostTensor, indices: HostTensor, axis: number
   return host(params.dtype, [...params.shape.slice(0, axis), ...indices.shape, ...params.shape.slice(axis + 1)], values);
 }
 
+/** A reduction over `axes` (sorted, non-negative) with fold `f` from `init`. */
+export function hostReduce(x: HostTensor, axes: number[], keepDims: boolean, init: number, f: (acc: number, v: number) => number): HostTensor {
+  const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const out = new Array<number>(elementCount(kept)).fill(init);
+  const keptStrides = stridesOf(kept);
+  const index = new Array<number>(x.shape.length).fill(0);
+  for (let k = 0; k < x.values.length; k++) {
+    const at = index.reduce((sum, i, d) => sum + (axes.includes(d) ? 0 : i * keptStrides[d]!), 0);
+    out[at] = f(out[at]!, x.values[k]!);
+    for (let d = x.shape.length - 1; d >= 0 && ++index[d]! === x.shape[d]; d--) index[d] = 0;
+  }
+  return host(x.dtype, keepDims ? kept : x.shape.filter((_, i) => !axes.includes(i)), out);
+}
+
 /** Axes permuted: output axis d is input axis perm[d]. */
 export function hostTranspose(x: HostTensor, perm: number[]): HostTensor {
   const inStrides = stridesOf(x.shape);

@@ -9,7 +9,7 @@ import { elementCount, type DType, type Tensor } from '../../../ir/model.js';
 import { window2d } from '../../../kernels/geometry.js';
 import { normalizeAxis } from '../../../ops/shape-helpers.js';
 import { dtypeOfValue, materialize, type NodeContext, type Value } from './context.js';
-import { host, hostBinary, hostConcat, hostGather, hostStridedSlice, hostTranspose, MAX_FOLD_ELEMENTS, type HostDType, type HostTensor } from './host.js';
+import { host, hostBinary, hostConcat, hostGather, hostReduce, hostStridedSlice, hostTranspose, MAX_FOLD_ELEMENTS, type HostDType, type HostTensor } from './host.js';
 import { dtypeOf } from './nodes.js';
 
 export type Lowered = Tensor | HostTensor | Value;
@@ -401,8 +401,8 @@ const STRIDED_SLICE_MASKS = ['begin_mask', 'end_mask', 'ellipsis_mask', 'new_axi
 const lowerStridedSlice: Lowering = (c) => {
   const masks = Object.fromEntries(STRIDED_SLICE_MASKS.map((m) => [m, c.attrs.int(m, 0)]));
   if (c.allConst) return hostStridedSlice(c.constant(0, 'x'), c.constant(1, 'begin'), c.constant(2, 'end'), c.constant(3, 'strides'), masks);
-  const [begin, end, strides] = [1, 2, 3].map((i) => c.ints1(['', 'begin', 'end', 'strides'][i]!, c.ints(i, 'slice bounds')));
-  return c.op1('STRIDED_SLICE', [c.tensor(0), begin!, end!, strides!], masks);
+  const bounds = (['begin', 'end', 'strides'] as const).map((what, k) => c.ints1(what, c.ints(k + 1, what)));
+  return c.op1('STRIDED_SLICE', [c.tensor(0), ...bounds], masks);
 };
 
 const lowerSlice: Lowering = (c) => {
@@ -444,31 +444,18 @@ const lowerPool = (type: 'MAX_POOL_2D' | 'AVERAGE_POOL_2D'): Lowering => (c) => 
   return c.op1(type, [c.tensor(0)], { padding, stride_h: sh, stride_w: sw, filter_height: kh, filter_width: kw });
 };
 
-/** Reductions: exact host folding for integer inputs (shape arithmetic such as Prod of a shape slice). */
-const REDUCE: Record<string, [string, (acc: number, v: number) => number, number]> = {
+/** Reductions; integer inputs fold exactly on the host (shape arithmetic such as the Prod of a shape slice). */
+const REDUCE: Record<string, [string, ((acc: number, v: number) => number) | null, number]> = {
   Sum: ['SUM', (a, v) => a + v, 0], Prod: ['REDUCE_PROD', (a, v) => a * v, 1],
-  Max: ['REDUCE_MAX', Math.max, -Infinity], Min: ['REDUCE_MIN', Math.min, Infinity], Mean: ['MEAN', (a, v) => a + v, 0],
+  Max: ['REDUCE_MAX', Math.max, -Infinity], Min: ['REDUCE_MIN', Math.min, Infinity], Mean: ['MEAN', null, 0],
 };
 
 function lowerReduce(tf: string): Lowering {
-  const [type, f, init] = REDUCE[tf]!;
+  const [type, fold, init] = REDUCE[tf]!;
   return (c) => {
-    const shape = c.shape(0);
-    const axes = [...new Set(c.ints(1, 'reduction_indices').map((a) => normalizeAxis(a, shape.length)))].sort();
+    const axes = [...new Set(c.ints(1, 'reduction_indices').map((a) => normalizeAxis(a, c.shape(0).length)))].sort((a, b) => a - b);
     const keep = c.attrs.bool('keep_dims');
-    const x = c.isConst(0) ? c.constant(0, 'x') : undefined;
-    if (x && x.dtype === 'int32' && tf !== 'Mean') {
-      const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
-      const out = new Array<number>(elementCount(kept)).fill(init);
-      const index = new Array<number>(shape.length).fill(0);
-      for (let k = 0; k < x.values.length; k++) {
-        let at = 0;
-        for (let d = 0; d < shape.length; d++) at = at * kept[d]! + (axes.includes(d) ? 0 : index[d]!);
-        out[at] = f(out[at]!, x.values[k]!);
-        for (let d = shape.length - 1; d >= 0 && ++index[d]! === shape[d]; d--) index[d] = 0;
-      }
-      return host('int32', keep ? kept : shape.filter((_, i) => !axes.includes(i)), out);
-    }
+    if (fold && c.foldable && c.constant(0, 'x').dtype === 'int32') return hostReduce(c.constant(0, 'x'), axes, keep, init, fold);
     return c.op1(type, [c.tensor(0), c.ints1('axis', axes)], { keep_dims: keep });
   };
 }
