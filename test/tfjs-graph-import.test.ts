@@ -399,7 +399,7 @@ test('unknown non-batch dimensions need inputShapes; given, the model matches tf
   await checkAgainstTfjs('inputShapes', json, files, m.inputs([[1, 9, 10, 3]]), 1e-5, { inputShapes: [[1, 9, 10, 3]] });
 });
 
-test('bad files: a missing or truncated shard, an unsupported op, a runtime-only shape are clear EdgefitErrors', async () => {
+test('bad files: a missing or truncated shard, an unsupported op, a while loop, a runtime-only shape are clear EdgefitErrors', async () => {
   const m = new GraphModel(5);
   const x = m.placeholder('x', [1, 4, 4, 2]);
   const y = m.node('y', 'Conv2D', [x, m.random('w', [1, 1, 2, 3])], conv([1, 1, 1, 1], 'VALID'));
@@ -415,6 +415,15 @@ test('bad files: a missing or truncated shard, an unsupported op, a runtime-only
   const bad = m.build();
   await assert.rejects(importJson(bad.json, bad.files), (e: unknown) =>
     e instanceof EdgefitError && e.code === 'UNSUPPORTED' && e.message.includes("node 'z' (Cumsum, inputs: y, axis)") && /Cumsum has no TFLite lowering/.test(e.message));
+
+  const loop = new GraphModel(7);
+  const entered = loop.node('enter', 'Enter', [loop.placeholder('v', [1, 3])], { frame_name: A.s('while') });
+  const merged = loop.node('merge', 'Merge', [entered, 'next'], { N: A.i(2) });
+  loop.node('next', 'NextIteration', [loop.node('body', 'Relu', [merged])]);
+  loop.node('exit', 'Exit', [merged]);
+  const cyclic = loop.build();
+  await assert.rejects(importJson(cyclic.json, cyclic.files), (e: unknown) =>
+    e instanceof EdgefitError && e.code === 'UNSUPPORTED' && /node 'body' \(Relu, inputs: merge\) is part of a TensorFlow while loop \(through Merge 'merge'\)/.test(e.message));
 
   const r = new GraphModel(6);
   const a = r.placeholder('a', [1, 6]);

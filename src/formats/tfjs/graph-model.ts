@@ -21,6 +21,9 @@ interface SignatureEntry {
 
 const where = (node: TfNode) => `node '${node.name}' (${node.op}, inputs: ${(node.input ?? []).join(', ') || 'none'})`;
 
+/** TF1 control-flow ops: while loops are cycles through Merge and NextIteration. */
+const CONTROL_FLOW = new Set(['Enter', 'Exit', 'Merge', 'Switch', 'NextIteration', 'LoopCond']);
+
 /** Nodes the outputs depend on, producers first. */
 function topologicalOrder(outputs: TensorRef[], byName: Map<string, TfNode>): TfNode[] {
   const order: TfNode[] = [];
@@ -44,7 +47,11 @@ function topologicalOrder(outputs: TensorRef[], byName: Map<string, TfNode>): Tf
         top[1]++;
         const child = need(inputs[next]!.node, where(node));
         const s = state.get(child.name);
-        if (s === 'open') throw new EdgefitError('CYCLE', `${where(node)} depends on itself through '${child.name}' (control flow is not supported)`);
+        if (s === 'open') {
+          if (CONTROL_FLOW.has(child.op) || CONTROL_FLOW.has(node.op))
+            throw new EdgefitError('UNSUPPORTED', `${where(node)} is part of a TensorFlow while loop (through ${child.op} '${child.name}'): control flow has no TFLite lowering in edgefit`);
+          throw new EdgefitError('CYCLE', `${where(node)} depends on itself through '${child.name}'`);
+        }
         if (s !== 'done') stack.push([child, 0]);
         continue;
       }
