@@ -35,7 +35,7 @@ type Files = Map<string, Uint8Array>;
 // ---- oracles -------------------------------------------------------------------------------------------
 
 /** Runs model.json + shards with tfjs-converter (CPU); outputs in the order asked. */
-async function runTfjs(json: Json, files: Files, feeds: { name: string; values: Float32Array; shape: number[] }[], outputs: string[]): Promise<Float32Array[]> {
+async function runTfjs(json: Json, files: Files, feeds: { name: string; values: Float32Array | Uint8Array; shape: number[] }[], outputs: string[]): Promise<Float32Array[]> {
   await tf.setBackend('cpu');
   const groups = json.weightsManifest as { paths: string[]; weights: unknown[] }[];
   const shards = groups.flatMap((g) => g.paths.map((p) => files.get(p)!));
@@ -47,7 +47,8 @@ async function runTfjs(json: Json, files: Files, feeds: { name: string; values: 
       weightSpecs: groups.flatMap((g) => g.weights) as any, weightData: all.buffer,
     }),
   });
-  const inputs = Object.fromEntries(feeds.map((f) => [f.name, tf.tensor(f.values, f.shape)]));
+  // tfjs has no uint8 dtype: uint8 placeholders take int32 tensors.
+  const inputs = Object.fromEntries(feeds.map((f) => [f.name, tf.tensor(f.values, f.shape, f.values instanceof Uint8Array ? 'int32' : 'float32')]));
   const result = model.execute(inputs, outputs);
   const list = Array.isArray(result) ? result : [result];
   const out = list.map((t) => Float32Array.from(t.dataSync()));
@@ -80,7 +81,7 @@ const importJson = (json: Json, files: Files, options = {}): Promise<ImportResul
  * Imports, runs our Interpreter and real TFLite, and compares both with tfjs. `outputs` are the tfjs output
  * names in the imported model's output order; inputs are fed by the signature/placeholder names.
  */
-async function checkAgainstTfjs(label: string, json: Json, files: Files, inputs: Float32Array[], tolerance: number, options = {}): Promise<{ ours: number; tflite: number }> {
+async function checkAgainstTfjs(label: string, json: Json, files: Files, inputs: (Float32Array | Uint8Array)[], tolerance: number, options = {}): Promise<{ ours: number; tflite: number }> {
   const { model, format } = await importJson(json, files, options);
   assert.equal(format, 'tfjs-graph');
   const g = model.graphs[0]!;
@@ -165,8 +166,8 @@ class GraphModel {
     this.rand = mulberry32(seed);
   }
 
-  placeholder(name: string, shape: number[]): string {
-    this.nodes.push({ name, op: 'Placeholder', attr: { dtype: A.type(), shape: { shape: { dim: shape.map((d) => ({ size: String(d) })) } } } });
+  placeholder(name: string, shape: number[], dtype = 'DT_FLOAT'): string {
+    this.nodes.push({ name, op: 'Placeholder', attr: { dtype: A.type(dtype), shape: { shape: { dim: shape.map((d) => ({ size: String(d) })) } } } });
     return name;
   }
 
@@ -397,6 +398,18 @@ test('unknown non-batch dimensions need inputShapes; given, the model matches tf
     e instanceof EdgefitError && e.code === 'INVALID_ARGUMENT' && /input 0 \('image'\) has unknown dimensions \[-1, -1, -1, 3\]/.test(e.message));
   await assert.rejects(importJson(json, files, { inputShapes: [[1, 9, 9, 4]] }), (e: unknown) => e instanceof EdgefitError && /does not match/.test(e.message));
   await checkAgainstTfjs('inputShapes', json, files, m.inputs([[1, 9, 10, 3]]), 1e-5, { inputShapes: [[1, 9, 10, 3]] });
+});
+
+test('a uint8 image input cast to float in the graph matches tfjs', async () => {
+  const m = new GraphModel(8);
+  const image = m.node('image', 'Cast', [m.placeholder('pixels', [1, 6, 6, 3], 'DT_UINT8')], { SrcT: A.type('DT_UINT8'), DstT: A.type('DT_FLOAT'), Truncate: A.b(false) });
+  const scaled = m.node('scaled', 'Mul', [image, m.const('inv255', [], [1 / 255])]);
+  m.node('y', '_FusedConv2D', [scaled, m.random('w', [3, 3, 3, 4]), m.random('b', [4])], { ...conv([1, 1, 1, 1], 'SAME'), ...fused(['BiasAdd', 'Relu'], 1) });
+  const { json, files } = m.build();
+  const { model } = await importJson(json, files);
+  assert.equal(model.graphs[0]!.inputs[0]!.dtype, 'uint8');
+  const rand = mulberry32(9);
+  await checkAgainstTfjs('uint8 input', json, files, [Uint8Array.from({ length: 108 }, () => Math.floor(rand() * 256))], 1e-5);
 });
 
 test('bad files: a missing or truncated shard, an unsupported op, a while loop, a runtime-only shape are clear EdgefitErrors', async () => {

@@ -44,7 +44,7 @@ export function parseRef(ref: string): TensorRef {
 export const dataInputs = (node: TfNode): TensorRef[] => (node.input ?? []).map(parseRef).filter((r) => !r.control);
 
 const TF_DTYPES: Record<string, DType> = {
-  DT_FLOAT: 'float32', DT_INT32: 'int32', DT_BOOL: 'bool', DT_INT64: 'int32', DT_HALF: 'float32', DT_DOUBLE: 'float32',
+  DT_FLOAT: 'float32', DT_INT32: 'int32', DT_BOOL: 'bool', DT_UINT8: 'uint8', DT_INT64: 'int32', DT_HALF: 'float32', DT_DOUBLE: 'float32',
 };
 
 /** The IR dtype of a TensorFlow DataType (int64 and half/double are computed as int32 and float32, as tfjs does). */
