@@ -1,0 +1,304 @@
+/**
+ * Elementwise ops (any layout: constants are re-laid out to the activation's) and data movement (axes
+ * remapped through the value's permutation; Reshape/Flatten read the value in ONNX order).
+ */
+import type { Tensor } from '../../ir/model.js';
+import { identity, type Lowering, normAxis, type RtValue, samePerm, shapeOf, type Value } from './context.js';
+import { count, nd } from './ndarray.js';
+import { elemType } from './proto.js';
+import { axesArg, reshapeTarget, sliceSpec, squeezeAxes, unsqueezeAxes } from './shapes.js';
+
+export type Lower = (cx: Lowering) => void;
+
+/** `type` over broadcast operands; the result keeps the operands' common layout. */
+export function elementwise(cx: Lowering, type: string, vals: readonly Value[], options: Record<string, unknown> = {}, name = cx.name()): RtValue {
+  const { tensors, perm } = cx.broadcastOperands(vals);
+  const t = cx.op(type, tensors, options, name);
+  const shape = new Array<number>(perm.length);
+  perm.forEach((p, i) => (shape[p] = t.shape[i]!));
+  return { kind: 'rt', t, shape, perm };
+}
+
+const scalar = (v: number): Value => ({ kind: 'const', a: nd('float32', [], [v]) });
+
+/** An op applied to one run-time value, layout unchanged. */
+export function unaryOp(cx: Lowering, type: string, v: Value, options: Record<string, unknown> = {}, name = cx.name()): RtValue {
+  const x = cx.asRt(v);
+  return { kind: 'rt', t: cx.op(type, [x.t], options, name), shape: x.shape, perm: x.perm };
+}
+
+const unary = (type: string, options: (cx: Lowering) => Record<string, unknown> = () => ({})): Lower => (cx) =>
+  cx.set(0, unaryOp(cx, type, cx.in(0), options(cx)));
+
+/** A binary op over all inputs, left to right (Max/Min/Sum take any number). */
+const variadic = (type: string): Lower => (cx) => {
+  let acc: Value = cx.in(0);
+  for (let i = 1; i < cx.node.inputs.length; i++)
+    acc = elementwise(cx, type, [acc, cx.in(i)], {}, i === cx.node.inputs.length - 1 ? cx.name() : cx.name(`${type.toLowerCase()}${i}`));
+  cx.set(0, acc);
+};
+
+function clip(cx: Lowering): void {
+  const bound = (i: number, attr: string, def: number) => {
+    if (cx.opset < 11) return cx.node.attrs.float(attr, def);
+    const c = cx.maybeConst(i, attr);
+    return c ? c.data[0]! : def;
+  };
+  const lo = bound(1, 'min', -Infinity);
+  const hi = bound(2, 'max', Infinity);
+  const x = cx.in(0);
+  const fused = lo === 0 && hi === 6 ? 'RELU6' : lo === -1 && hi === 1 ? 'RELU_N1_TO_1' : lo === 0 && hi === Infinity ? 'RELU' : null;
+  if (fused) return cx.set(0, unaryOp(cx, fused, x));
+  let y: Value = x;
+  if (lo > -Infinity) y = elementwise(cx, 'MAXIMUM', [y, scalar(lo)], {}, hi < Infinity ? cx.name('min') : cx.name());
+  if (hi < Infinity) y = elementwise(cx, 'MINIMUM', [y, scalar(hi)]);
+  cx.set(0, y);
+}
+
+function hardSigmoid(cx: Lowering): void {
+  const alpha = cx.node.attrs.float('alpha', 0.2);
+  const beta = cx.node.attrs.float('beta', 0.5);
+  const scaled = elementwise(cx, 'MUL', [cx.in(0), scalar(alpha)], {}, cx.name('scaled'));
+  const shifted = elementwise(cx, 'ADD', [scaled, scalar(beta)], {}, cx.name('shifted'));
+  cx.set(0, elementwise(cx, 'MINIMUM', [unaryOp(cx, 'RELU', shifted, {}, cx.name('relu')), scalar(1)]));
+}
+
+/** elu(x) = relu(x) + α·(exp(min(x, 0)) − 1). */
+function elu(cx: Lowering): void {
+  const alpha = cx.node.attrs.float('alpha', 1);
+  const x = cx.in(0);
+  const neg = elementwise(cx, 'MINIMUM', [x, scalar(0)], {}, cx.name('neg'));
+  const em1 = elementwise(cx, 'SUB', [unaryOp(cx, 'EXP', neg, {}, cx.name('exp')), scalar(1)], {}, cx.name('expm1'));
+  const scaled = alpha === 1 ? em1 : elementwise(cx, 'MUL', [em1, scalar(alpha)], {}, cx.name('scaled'));
+  cx.set(0, elementwise(cx, 'ADD', [unaryOp(cx, 'RELU', x, {}, cx.name('pos')), scaled]));
+}
+
+function pow(cx: Lowering): void {
+  const e = cx.in(1);
+  if (e.kind === 'const' && count(e.a.shape) === 1 && e.a.data[0] === 2) return cx.set(0, elementwise(cx, 'MUL', [cx.in(0), cx.in(0)]));
+  cx.set(0, elementwise(cx, 'POW', [cx.in(0), e]));
+}
+
+/** The value with ONNX axis `axis` moved last in IR order (Softmax and friends act on the last axis). */
+function axisLast(cx: Lowering, v: RtValue, axis: number): { t: Tensor; perm: number[] } {
+  const perm = [...v.perm.filter((p) => p !== axis), axis];
+  return { t: cx.layout(v, perm), perm };
+}
+
+const softmax = (log: boolean): Lower => (cx) => {
+  const x = cx.rtIn(0);
+  const rank = x.shape.length;
+  const axis = normAxis(cx.node.attrs.int('axis', cx.opset < 13 ? 1 : -1), rank);
+  // Before opset 13 the input is flattened to 2-D at `axis`; that equals one axis only when it is the last.
+  if (cx.opset < 13 && axis !== rank - 1) {
+    const flat = cx.reshape(cx.source(x), [count(x.shape.slice(0, axis)), count(x.shape.slice(axis))], cx.name('2d'));
+    const y = lastAxisSoftmax(cx, flat, log, cx.name('flat'));
+    return cx.setRt(0, cx.reshape(y, x.shape, cx.name()));
+  }
+  const { t, perm } = axisLast(cx, x, axis);
+  cx.setRt(0, lastAxisSoftmax(cx, t, log, cx.name()), perm);
+};
+
+/** Softmax, or log-softmax as (x − max) − log Σ exp(x − max), over the IR's last axis. */
+function lastAxisSoftmax(cx: Lowering, t: Tensor, log: boolean, name: string): Tensor {
+  if (!log) return cx.op('SOFTMAX', [t], { beta: 1 }, name);
+  const last = [t.shape.length - 1];
+  const max = cx.op('REDUCE_MAX', [t, cx.ints(last, 'axis')], { keep_dims: true }, `${name}/max`);
+  const shifted = cx.op('SUB', [t, max], {}, `${name}/shifted`);
+  const sum = cx.op('SUM', [cx.op('EXP', [shifted], {}, `${name}/exp`), cx.ints(last, 'axis')], { keep_dims: true }, `${name}/sum`);
+  return cx.op('SUB', [shifted, cx.op('LOG', [sum], {}, `${name}/log`)], {}, name);
+}
+
+const reduce = (type: string, axesFromInputSince: number): Lower => (cx) => {
+  const x = cx.rtIn(0);
+  const rank = x.shape.length;
+  const keep = cx.node.attrs.int('keepdims', 1) === 1;
+  let axes = axesArg(cx, 1, axesFromInputSince, rank);
+  if (!axes || !axes.length) {
+    if (axes && cx.node.attrs.int('noop_with_empty_axes', 0)) return cx.set(0, x);
+    axes = identity(rank);
+  }
+  const irAxes = axes.map((a) => x.perm.indexOf(a)).sort((a, b) => a - b);
+  const t = cx.op(type, [x.t, cx.ints(irAxes, 'axes')], { keep_dims: keep });
+  const perm = keep ? x.perm : x.perm.filter((p) => !axes!.includes(p)).map((p) => p - axes!.filter((a) => a < p).length);
+  cx.setRt(0, t, perm);
+};
+
+function concat(cx: Lowering): void {
+  const vals = cx.node.inputs.map((_, i) => cx.in(i)).filter((v) => count(shapeOf(v)) > 0);
+  const rank = shapeOf(vals[0]!).length;
+  const axis = normAxis(cx.node.attrs.int('axis', 0), rank);
+  const lead = vals.find((v): v is RtValue => v.kind === 'rt');
+  const perm = lead ? lead.perm : identity(rank);
+  const t = cx.op('CONCATENATION', vals.map((v) => cx.layout(v, perm)), { axis: perm.indexOf(axis) });
+  cx.setRt(0, t, perm);
+}
+
+function split(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const axis = normAxis(cx.node.attrs.int('axis', 0), x.shape.length);
+  const dim = x.shape[axis]!;
+  const n = cx.node.outputs.length;
+  let sizes = cx.opset >= 13 ? (cx.maybe(1) ? Array.from(cx.constIn(1, 'split').data) : undefined) : cx.node.attrs.ints('split');
+  if (!sizes) {
+    const parts = cx.node.attrs.int('num_outputs', n);
+    const each = Math.ceil(dim / parts);
+    sizes = Array.from({ length: parts }, (_, k) => Math.min(each, dim - k * each));
+  }
+  const irAxis = x.perm.indexOf(axis);
+  const outs = cx.b.op('SPLIT_V', [x.t, cx.ints(sizes, 'sizes'), cx.ints([irAxis], 'axis')], { num_splits: sizes.length }, {
+    names: cx.node.outputs.map((o, k) => o || cx.name(`part${k}`)),
+  });
+  outs.forEach((t, k) => cx.setRt(k, t, x.perm));
+}
+
+function slice(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const rest = [1, 2, 3, 4].map((i) => cx.maybeConst(i, 'slice bounds'));
+  const s = sliceSpec(cx, x.shape, rest);
+  if (s.size.some((d) => d === 0)) cx.fail('Slice produces an empty tensor');
+  const ir = (a: number[]) => x.perm.map((p) => a[p]!);
+  let t: Tensor;
+  if (s.step.every((d) => d === 1)) t = cx.op('SLICE', [x.t, cx.ints(ir(s.begin), 'begin'), cx.ints(ir(s.size), 'size')]);
+  else {
+    const end = s.begin.map((b, i) => b + s.size[i]! * s.step[i]!);
+    // An end of −1 (walking backwards past element 0) would count from the back: mask it instead.
+    const endMask = x.perm.reduce((m, p, i) => (end[p]! < 0 ? m | (1 << i) : m), 0);
+    t = cx.op('STRIDED_SLICE', [x.t, cx.ints(ir(s.begin), 'begin'), cx.ints(ir(end).map((e) => Math.max(e, 0)), 'end'), cx.ints(ir(s.step), 'strides')], { end_mask: endMask });
+  }
+  cx.setRt(0, t, x.perm);
+}
+
+function gather(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const rank = x.shape.length;
+  const axis = normAxis(cx.node.attrs.int('axis', 0), rank);
+  const idx = cx.constIn(1, 'indices');
+  const dim = x.shape[axis]!;
+  const q = idx.shape.length;
+  const indices = Int32Array.from(idx.data, (i) => (i < 0 ? i + dim : i));
+  const a = x.perm.indexOf(axis);
+  const t = cx.op('GATHER', [x.t, cx.b.constant(cx.name('indices'), indices, idx.shape)], { axis: a });
+  const moved = (p: number) => (p < axis ? p : p + q - 1);
+  const perm = [...x.perm.slice(0, a).map(moved), ...identity(q).map((k) => axis + k), ...x.perm.slice(a + 1).map(moved)];
+  cx.setRt(0, t, perm);
+}
+
+function squeeze(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const drop = squeezeAxes(cx, x.shape, cx.opset >= 13 ? cx.maybeConst(1, 'axes') : undefined);
+  const perm = x.perm.filter((p) => !drop.includes(p)).map((p) => p - drop.filter((d) => d < p).length);
+  cx.setRt(0, cx.reshape(x.t, x.t.shape.filter((_, i) => !drop.includes(x.perm[i]!)), cx.name()), perm);
+}
+
+function unsqueeze(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const axes = unsqueezeAxes(cx, x.shape.length, cx.opset >= 13 ? cx.constIn(1, 'axes') : undefined);
+  const kept = identity(x.shape.length + axes.length).filter((i) => !axes.includes(i));
+  let perm = x.perm.map((p) => kept[p]!);
+  if (samePerm(x.perm, identity(x.perm.length))) perm = identity(x.shape.length + axes.length);
+  else for (const u of axes) perm.splice(u === 0 ? 0 : perm.indexOf(u - 1) + 1, 0, u);
+  const shape = new Array<number>(perm.length);
+  kept.forEach((o, i) => (shape[o] = x.shape[i]!));
+  for (const u of axes) shape[u] = 1;
+  cx.setRt(0, cx.reshape(x.t, perm.map((p) => shape[p]!), cx.name()), perm);
+}
+
+function reshape(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const target = reshapeTarget(cx, x.shape, cx.constIn(1, 'shape'));
+  cx.setRt(0, cx.reshape(cx.source(x), target, cx.name()));
+}
+
+function flatten(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const axis = normAxis(cx.node.attrs.int('axis', 1), x.shape.length);
+  cx.setRt(0, cx.reshape(cx.source(x), [count(x.shape.slice(0, axis)), count(x.shape.slice(axis))], cx.name()));
+}
+
+function transposeNode(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const p = cx.node.attrs.ints('perm') ?? x.shape.map((_, i) => x.shape.length - 1 - i);
+  // No data moves: the IR tensor stays, only the bookkeeping of which axis is which changes.
+  cx.set(0, { kind: 'rt', t: x.t, shape: p.map((a) => x.shape[a]!), perm: x.perm.map((a) => p.indexOf(a)) });
+}
+
+function constantNode(cx: Lowering): void {
+  const { attrs } = cx.node;
+  const t = attrs.tensor('value');
+  const fl = attrs.floats('value_floats');
+  const is = attrs.ints('value_ints');
+  const a = t ?? (attrs.has('value_float') ? nd('float32', [], [attrs.float('value_float', 0)]) :
+    attrs.has('value_int') ? nd('int64', [], [attrs.int('value_int', 0)]) :
+    fl ? nd('float32', [fl.length], fl) : is ? nd('int64', [is.length], is) : cx.fail('Constant has no supported value attribute'));
+  cx.set(0, { kind: 'const', a });
+}
+
+function castNode(cx: Lowering): void {
+  const to = elemType(cx.node.attrs.int('to', 0), cx.describe());
+  if (to !== 'float32' && to !== 'float64' && to !== 'float16') cx.fail(`Cast of a run-time value to ${to} is not supported`);
+  cx.set(0, cx.in(0));
+}
+
+/** Expand = multiply by ones of the target shape (exact, including −0). */
+function expand(cx: Lowering): void {
+  const shape = Array.from(cx.constIn(1, 'shape').data);
+  cx.set(0, elementwise(cx, 'MUL', [cx.in(0), { kind: 'const', a: { type: 'float32', shape, data: new Float64Array(count(shape)).fill(1) } }]));
+}
+
+const alias: Lower = (cx) => cx.set(0, cx.in(0));
+
+function dropout(cx: Lowering): void {
+  if (cx.node.outputs[1]) cx.fail('Dropout mask output is not supported');
+  if (cx.maybe(2)?.kind === 'rt' || (cx.maybe(2)?.kind === 'const' && (cx.in(2) as { a: { data: Float64Array } }).a.data[0])) cx.fail('Dropout in training mode');
+  alias(cx);
+}
+
+function prelu(cx: Lowering): void {
+  cx.set(0, elementwise(cx, 'PRELU', [cx.in(0), cx.in(1)]));
+}
+
+export const TENSOR_OPS: Record<string, Lower> = {
+  Add: (cx) => cx.set(0, elementwise(cx, 'ADD', [cx.in(0), cx.in(1)])),
+  Sub: (cx) => cx.set(0, elementwise(cx, 'SUB', [cx.in(0), cx.in(1)])),
+  Mul: (cx) => cx.set(0, elementwise(cx, 'MUL', [cx.in(0), cx.in(1)])),
+  Div: (cx) => cx.set(0, elementwise(cx, 'DIV', [cx.in(0), cx.in(1)])),
+  Pow: pow,
+  Max: variadic('MAXIMUM'),
+  Min: variadic('MINIMUM'),
+  Sum: variadic('ADD'),
+  Reciprocal: (cx) => cx.set(0, elementwise(cx, 'DIV', [scalar(1), cx.in(0)])),
+  Relu: unary('RELU'),
+  Sigmoid: unary('LOGISTIC'),
+  Tanh: unary('TANH'),
+  HardSwish: unary('HARD_SWISH'),
+  HardSigmoid: hardSigmoid,
+  LeakyRelu: unary('LEAKY_RELU', (cx) => ({ alpha: cx.node.attrs.float('alpha', 0.01) })),
+  PRelu: prelu,
+  Elu: elu,
+  Clip: clip,
+  Sqrt: unary('SQRT'),
+  Exp: unary('EXP'),
+  Log: unary('LOG'),
+  Abs: unary('ABS'),
+  Neg: unary('NEG'),
+  Softmax: softmax(false),
+  LogSoftmax: softmax(true),
+  ReduceMean: reduce('MEAN', 18),
+  ReduceMax: reduce('REDUCE_MAX', 18),
+  ReduceSum: reduce('SUM', 13),
+  Concat: concat,
+  Split: split,
+  Slice: slice,
+  Gather: gather,
+  Squeeze: squeeze,
+  Unsqueeze: unsqueeze,
+  Reshape: reshape,
+  Flatten: flatten,
+  Transpose: transposeNode,
+  Constant: constantNode,
+  Cast: castNode,
+  Expand: expand,
+  Identity: alias,
+  Dropout: dropout,
+};
