@@ -103,7 +103,9 @@ function conv(cx: Lowering): void {
     y = cx.op('DEPTHWISE_CONV_2D', [t, cx.constant(transpose(w4, [1, 2, 3, 0]), 'weights'), cx.constant(bias, 'bias')], { ...options, depth_multiplier: outC / inC }, oneD ? cx.name('2d') : cx.name());
   else {
     // Grouped: one CONV_2D per group over its slice of channels, then concatenated.
-    const parts = cx.b.op('SPLIT', [cx.ints([3], 'axis'), t], { num_splits: group }, { names: Array.from({ length: group }, (_, g) => cx.name(`group${g}_in`)) });
+    const parts = cx.b.op('SPLIT', [cx.ints([3], 'axis'), t], { num_splits: group }, {
+      names: Array.from({ length: group }, (_, g) => cx.name(`group${g}_in`)), dtypes: new Array(group).fill('float32'),
+    });
     const per = outC / group;
     const outs = parts.map((p, g) => {
       const wg = sliceBox(w4, [g * per, 0, 0, 0], [per, ...w4.shape.slice(1)], [1, 1, 1, 1]);

@@ -1,0 +1,165 @@
+#!/usr/bin/python3
+"""Small real PyTorch networks exported to ONNX for edgefit's importer tests.
+
+Writes test/fixtures/onnx/<name>.onnx plus <name>.input<k>.npy (the inputs, ONNX layout) and
+<name>.output<k>.npy (PyTorch's outputs on them). Run with Debian's python3-torch (1.13) and onnx:
+    /usr/bin/python3 scripts/make-onnx-fixtures.py
+BatchNorm statistics are randomized so no normalization is an identity.
+"""
+import os
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'test', 'fixtures', 'onnx')
+
+
+def randomize_bn(model, gen):
+    for m in model.modules():
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            n = m.num_features
+            m.running_mean.copy_(torch.randn(n, generator=gen) * 0.5)
+            m.running_var.copy_(torch.rand(n, generator=gen) + 0.5)
+            m.weight.data.copy_(torch.rand(n, generator=gen) + 0.5)
+            m.bias.data.copy_(torch.randn(n, generator=gen) * 0.2)
+
+
+def conv_bn(cin, cout, k=3, stride=1, groups=1, act=nn.ReLU):
+    return nn.Sequential(nn.Conv2d(cin, cout, k, stride, k // 2, groups=groups, bias=False), nn.BatchNorm2d(cout), act())
+
+
+class Cnn(nn.Module):
+    """Classifier: conv-BN-ReLU, depthwise, 1x1 with a residual add, max pool, strided conv, global pool, linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = conv_bn(3, 8)
+        self.dw = conv_bn(8, 8, groups=8)
+        self.pw = nn.Conv2d(8, 8, 1)
+        self.pool = nn.MaxPool2d(2)
+        self.down = conv_bn(8, 16, stride=2)
+        self.head = nn.Linear(16, 10)
+
+    def forward(self, x):
+        x = self.stem(x)
+        x = x + self.pw(self.dw(x))
+        x = self.down(self.pool(x))
+        x = F.adaptive_avg_pool2d(x, 1).flatten(1)
+        return self.head(x)
+
+
+class MobileBlock(nn.Module):
+    """MobileNetV3-style inverted residual: expand + hardswish, depthwise, squeeze-excite (hardsigmoid), project; plus a grouped conv and ReLU6."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = conv_bn(3, 16, stride=2, act=nn.Hardswish)
+        self.expand = conv_bn(16, 32, k=1, act=nn.Hardswish)
+        self.dw = conv_bn(32, 32, k=5, groups=32, act=nn.Hardswish)
+        self.se_reduce = nn.Conv2d(32, 8, 1)
+        self.se_expand = nn.Conv2d(8, 32, 1)
+        self.project = nn.Sequential(nn.Conv2d(32, 16, 1, bias=False), nn.BatchNorm2d(16))
+        self.grouped = conv_bn(16, 24, groups=4, act=nn.ReLU6)
+        self.classifier = nn.Sequential(nn.Linear(24, 32), nn.Hardswish(), nn.Dropout(0.2), nn.Linear(32, 5))
+
+    def forward(self, x):
+        x = self.stem(x)
+        y = self.dw(self.expand(x))
+        s = F.adaptive_avg_pool2d(y, 1)
+        s = F.hardsigmoid(self.se_expand(F.relu(self.se_reduce(s))))
+        x = x + self.project(y * s)
+        x = self.grouped(x)
+        x = x.mean((2, 3))
+        return self.classifier(x)
+
+
+class Mlp(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(20, 32)
+        self.bn = nn.BatchNorm1d(32)
+        self.fc2 = nn.Linear(32, 16)
+        self.fc3 = nn.Linear(16, 6)
+
+    def forward(self, x):
+        x = torch.tanh(self.bn(self.fc1(x)))
+        x = torch.sigmoid(self.fc2(x)) * x[:, :16]
+        return F.log_softmax(self.fc3(x), dim=1), F.softmax(self.fc3(x), dim=-1)
+
+
+class Audio(nn.Module):
+    """1-D convolutions over [N, C, L] (rank-3 layout), pooling, and a reshape-based head."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Sequential(nn.Conv1d(4, 12, 5, padding=2), nn.BatchNorm1d(12), nn.LeakyReLU(0.1))
+        self.pool = nn.AvgPool1d(2)
+        self.conv2 = nn.Sequential(nn.Conv1d(12, 12, 3, stride=2, padding=1, groups=12), nn.ELU())
+        self.fc = nn.Linear(12 * 8, 3)
+
+    def forward(self, x):
+        x = self.conv2(self.pool(self.conv1(x)))
+        return self.fc(x.reshape(x.shape[0], -1))
+
+
+class UNet(nn.Module):
+    """Encoder-decoder with skip concatenations, nearest and bilinear upsampling, a transposed conv and padding."""
+
+    def __init__(self):
+        super().__init__()
+        self.enc1 = conv_bn(3, 8)
+        self.enc2 = conv_bn(8, 16, stride=2)
+        self.enc3 = conv_bn(16, 16, stride=2)
+        self.up1 = nn.ConvTranspose2d(16, 16, 4, stride=2, padding=1)
+        self.dec1 = conv_bn(32, 16)
+        self.dec2 = conv_bn(24, 8)
+        self.out = nn.Conv2d(8, 2, 1)
+
+    def forward(self, x):
+        e1 = self.enc1(x)
+        e2 = self.enc2(e1)
+        e3 = self.enc3(F.pad(e2, (1, 1, 1, 1), mode='reflect')[:, :, 1:-1, 1:-1])
+        d1 = self.dec1(torch.cat([self.up1(e3), e2], 1))
+        d2 = F.interpolate(d1, scale_factor=2, mode='nearest')
+        d2 = self.dec2(torch.cat([d2, e1], 1))
+        small = F.interpolate(d2, size=(8, 8), mode='bilinear', align_corners=False)
+        return torch.sigmoid(self.out(d2)), torch.softmax(small, dim=1)
+
+
+def export(name, model, inputs, opset, gen, fold=True):
+    randomize_bn(model, gen)
+    model.eval()
+    with torch.no_grad():
+        outputs = model(*inputs)
+    if isinstance(outputs, torch.Tensor):
+        outputs = (outputs,)
+    path = os.path.join(OUT, f'{name}.onnx')
+    torch.onnx.export(model, tuple(inputs), path, opset_version=opset, do_constant_folding=fold,
+                      training=torch.onnx.TrainingMode.EVAL if fold else torch.onnx.TrainingMode.PRESERVE,
+                      input_names=[f'input{k}' for k in range(len(inputs))],
+                      output_names=[f'output{k}' for k in range(len(outputs))])
+    for k, t in enumerate(inputs):
+        np.save(os.path.join(OUT, f'{name}.input{k}.npy'), t.numpy().astype(np.float32))
+    for k, t in enumerate(outputs):
+        np.save(os.path.join(OUT, f'{name}.output{k}.npy'), t.numpy().astype(np.float32))
+    print(f'{name}: opset {opset}, {os.path.getsize(path)} bytes')
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    torch.manual_seed(0)
+    gen = torch.Generator().manual_seed(1)
+    # Without constant folding (and with the model's own eval mode preserved) the exporter keeps
+    # BatchNormalization nodes and shape arithmetic.
+    export('cnn', Cnn(), [torch.randn(1, 3, 32, 32, generator=gen)], 13, gen, fold=False)
+    export('mobile_block', MobileBlock(), [torch.randn(1, 3, 32, 32, generator=gen)], 17, gen)
+    export('mlp', Mlp(), [torch.randn(4, 20, generator=gen)], 13, gen)
+    export('audio', Audio(), [torch.randn(2, 4, 32, generator=gen)], 11, gen)
+    export('unet', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 13, gen)
+    export('unet_opset17', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 17, gen, fold=False)
+
+
+if __name__ == '__main__':
+    main()
