@@ -128,6 +128,21 @@ class UNet(nn.Module):
         return torch.sigmoid(self.out(d2)), torch.softmax(small, dim=1)
 
 
+class Sequence(nn.Module):
+    """A batch-first LSTM, a bidirectional GRU over its outputs, a linear head on the last step (rank-3 [B,T,F]: convert with ioLayout 'source')."""
+
+    def __init__(self):
+        super().__init__()
+        self.lstm = nn.LSTM(5, 8, batch_first=True)
+        self.gru = nn.GRU(8, 6, batch_first=True, bidirectional=True)
+        self.fc = nn.Linear(12, 4)
+
+    def forward(self, x):
+        y, _ = self.lstm(x)
+        z, h = self.gru(y)
+        return self.fc(z[:, -1]), h
+
+
 def export(name, model, inputs, opset, gen, fold=True):
     randomize_bn(model, gen)
     model.eval()
@@ -157,6 +172,7 @@ def main():
     export('mobile_block', MobileBlock(), [torch.randn(1, 3, 32, 32, generator=gen)], 17, gen)
     export('mlp', Mlp(), [torch.randn(4, 20, generator=gen)], 13, gen)
     export('audio', Audio(), [torch.randn(2, 4, 32, generator=gen)], 11, gen)
+    export('sequence', Sequence(), [torch.randn(2, 6, 5, generator=gen)], 14, gen)
     export('unet', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 13, gen)
     export('unet_opset17', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 17, gen, fold=False)
 

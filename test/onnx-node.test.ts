@@ -61,6 +61,8 @@ add(1, 'test_identity', 'test_dropout_default', 'test_dropout_default_old', 'tes
 add(1, ...series('test_gemm_', ['all_attributes', 'alpha', 'beta', 'default_matrix_bias', 'default_no_bias', 'default_scalar_bias', 'default_single_elem_vector_bias', 'default_vector_bias', 'default_zero_bias', 'transposeA', 'transposeB']));
 add(2, 'test_matmul_2d', 'test_matmul_3d', 'test_matmul_4d');
 add(1, 'test_expand_dim_changed', 'test_expand_dim_unchanged');
+add(1, 'test_lstm_defaults', 'test_lstm_with_initial_bias', 'test_lstm_batchwise', 'test_lstm_with_peepholes');
+add(1, 'test_gru_defaults', 'test_gru_with_initial_bias', 'test_gru_seq_length', 'test_gru_batchwise');
 
 /**
  * Cases whose semantics TFLite cannot reproduce: the importer must refuse them with a clear UNSUPPORTED

@@ -43,14 +43,18 @@ function arrays(model: string, kind: 'input' | 'output'): Arr[] {
   return out;
 }
 
-const MODELS = ['cnn', 'mobile_block', 'mlp', 'audio', 'unet', 'unet_opset17'];
+/** Model → ioLayout (the sequence model's rank-3 [B,T,F] tensors are not channels-first images). */
+const MODELS: Record<string, 'channels-last' | 'source'> = {
+  cnn: 'channels-last', mobile_block: 'channels-last', mlp: 'channels-last', audio: 'channels-last', unet: 'channels-last',
+  unet_opset17: 'channels-last', sequence: 'source',
+};
 
-for (const name of MODELS) {
+for (const [name, ioLayout] of Object.entries(MODELS)) {
   test(`PyTorch ${name}: edgefit and TFLite match PyTorch`, async () => {
-    const { model, notes } = await importModel(new Uint8Array(readFileSync(join(FIXTURES, `${name}.onnx`))));
-    assert.ok(notes.some((n) => /channels-last/.test(n)));
-    const inputs = arrays(name, 'input').map(channelsLast);
-    const expected = arrays(name, 'output').map(channelsLast);
+    const { model } = await importModel(new Uint8Array(readFileSync(join(FIXTURES, `${name}.onnx`))), { ioLayout });
+    const io = (a: Arr) => (ioLayout === 'source' ? a : channelsLast(a));
+    const inputs = arrays(name, 'input').map(io);
+    const expected = arrays(name, 'output').map(io);
     const graph = model.graphs[0]!;
     assert.deepEqual(graph.inputs.map((t) => t.shape), inputs.map((a) => a.shape));
     assert.deepEqual(graph.outputs.map((t) => t.shape), expected.map((a) => a.shape));

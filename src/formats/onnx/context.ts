@@ -38,7 +38,16 @@ export class Lowering {
   /** The node being lowered (for error messages and names). */
   node!: OnnxNode;
 
+  /** Names some node or the graph output reads (an output nobody reads may be left unproduced). */
+  readonly consumed = new Set<string>();
+
   constructor(readonly opset: number, readonly notes: string[]) {}
+
+  /** Whether output k of the current node is read anywhere. */
+  used(k: number): boolean {
+    const name = this.node.outputs[k];
+    return !!name && this.consumed.has(name);
+  }
 
   /** Describes the current node with its inputs and their shapes (what an error message needs). */
   describe(node = this.node): string {

@@ -5,10 +5,11 @@ import type { ImportOptions, ImportResult } from '../import.js';
 import { channelsLast, identity, Lowering, type OnnxNode } from './context.js';
 import { tryFold } from './fold.js';
 import { NN_OPS } from './lower-nn.js';
+import { RNN_OPS } from './lower-rnn.js';
 import { TENSOR_OPS, type Lower } from './lower-tensor.js';
 import { Attributes, decodeModel, elemType, num, tensorValues } from './proto.js';
 
-const LOWERINGS: Record<string, Lower> = { ...TENSOR_OPS, ...NN_OPS };
+const LOWERINGS: Record<string, Lower> = { ...TENSOR_OPS, ...NN_OPS, ...RNN_OPS };
 /** ONNX operators this importer lowers (some only in the forms their lowering documents). */
 export const SUPPORTED_ONNX_OPS: readonly string[] = [...Object.keys(LOWERINGS), 'Shape', 'Size', 'ConstantOfShape', 'Range', 'Where', 'Equal', 'Less', 'Greater', 'Not', 'Floor', 'Ceil'].sort();
 
@@ -58,6 +59,8 @@ export async function importOnnx(bytes: Uint8Array, options: ImportOptions): Pro
   }
   if (ioLayout === 'channels-last') notes.push('inputs and outputs of rank 3–5 are channels-last (N, spatial…, C)');
 
+  for (const n of graph.node ?? []) for (const i of n.input ?? []) cx.consumed.add(i);
+  for (const o of graph.output ?? []) cx.consumed.add(o.name ?? '');
   for (const [index, proto] of (graph.node ?? []).entries()) {
     const node: OnnxNode = {
       name: proto.name || `#${index}`,

@@ -186,7 +186,7 @@ function convTranspose(cx: Lowering): void {
 const pool = (type: 'MAX_POOL_2D' | 'AVERAGE_POOL_2D'): Lower => (cx) => {
   const { attrs } = cx.node;
   attrs.only(['auto_pad', 'ceil_mode', 'dilations', 'kernel_shape', 'pads', 'strides', 'storage_order', 'count_include_pad']);
-  if (cx.node.outputs[1]) cx.fail('MaxPool indices output is not supported');
+  if (cx.used(1)) cx.fail('MaxPool indices output is not supported');
   if ((attrs.ints('dilations') ?? []).some((v) => v !== 1)) cx.fail('pooling with dilations is not supported');
   const x = cx.rtIn(0);
   const oneD = x.shape.length === 3;
@@ -235,7 +235,7 @@ const globalPool = (type: 'MEAN' | 'REDUCE_MAX'): Lower => (cx) => {
 
 function batchNorm(cx: Lowering): void {
   const { attrs } = cx.node;
-  if (attrs.int('training_mode', 0) || cx.node.outputs.slice(1).some((o) => o)) cx.fail('BatchNormalization in training mode is not supported');
+  if (attrs.int('training_mode', 0) || [1, 2, 3, 4].some((k) => cx.used(k))) cx.fail('BatchNormalization in training mode is not supported');
   if (attrs.int('spatial', 1) !== 1) cx.fail('BatchNormalization with spatial=0 is not supported');
   const eps = attrs.float('epsilon', 1e-5);
   const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => cx.constIn(i, ['', 'scale', 'bias', 'mean', 'var'][i]!));

@@ -249,7 +249,7 @@ function expand(cx: Lowering): void {
 const alias: Lower = (cx) => cx.set(0, cx.in(0));
 
 function dropout(cx: Lowering): void {
-  if (cx.node.outputs[1]) cx.fail('Dropout mask output is not supported');
+  if (cx.used(1)) cx.fail('Dropout mask output is not supported');
   if (cx.maybe(2)?.kind === 'rt' || (cx.maybe(2)?.kind === 'const' && (cx.in(2) as { a: { data: Float64Array } }).a.data[0])) cx.fail('Dropout in training mode');
   alias(cx);
 }

@@ -139,6 +139,10 @@ export class Attributes {
     const a = this.get(name);
     return a ? (a.floats ?? []).map(Math.fround) : undefined;
   }
+  strings(name: string): string[] | undefined {
+    const a = this.get(name);
+    return a ? (a.strings ?? []).map((b) => new TextDecoder().decode(b)) : undefined;
+  }
   tensor(name: string): NdArray | undefined {
     const a = this.get(name);
     return a?.t ? tensorValues(a.t, `${this.where} attribute ${name}`) : undefined;
