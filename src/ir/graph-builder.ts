@@ -25,7 +25,7 @@ export interface OpOutputs {
   names?: string[];
   /** Output shapes (default: the op's shape rule). */
   shapes?: number[][];
-  /** Output dtypes (default: the dtype of input 0). */
+  /** Output dtypes (default: the op's rule, else the dtype of input 0). */
   dtypes?: DType[];
 }
 
@@ -84,7 +84,7 @@ export class GraphBuilder {
    */
   op(type: string, inputs: (Tensor | null)[], options: Record<string, unknown> = {}, outputs: OpOutputs = {}): Tensor[] {
     const def = requireOp({ type, custom: false });
-    const op: Op = { type, custom: false, version: 1, inputs, outputs: [], intermediates: [] };
+    const op: Op = { type, custom: false, version: def.version ?? 1, inputs, outputs: [], intermediates: [] };
     if (def.options) op.options = { type: def.options.name, value: { ...defaultsOf(def.options), ...options } } as Op['options'];
     else if (Object.keys(options).length) throw new EdgefitError('INVALID_ARGUMENT', `${type} has no builtin options`);
     let shapes = outputs.shapes;
@@ -93,8 +93,9 @@ export class GraphBuilder {
       shapes = def.shape(op);
     }
     const dtype = inputs.find((t) => t)?.dtype ?? 'float32';
+    const ruled = def.outputDtypes?.(op);
     const base = type.toLowerCase();
-    op.outputs = shapes.map((shape, i) => this.tensor(outputs.names?.[i] ?? base, shape, outputs.dtypes?.[i] ?? dtype));
+    op.outputs = shapes.map((shape, i) => this.tensor(outputs.names?.[i] ?? base, shape, outputs.dtypes?.[i] ?? ruled?.[i] ?? dtype));
     this.graph.ops.push(op);
     return op.outputs;
   }

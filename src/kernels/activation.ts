@@ -1,5 +1,6 @@
 /** Fused activations: TFLite expresses RELU/RELU6/RELU_N1_TO_1 on conv/FC/add… as an output clamp range. */
 import { EdgefitError } from '../ir/errors.js';
+import { erfc } from './erf.js';
 
 export type FusedActivation = 'NONE' | 'RELU' | 'RELU_N1_TO_1' | 'RELU6' | 'TANH' | 'SIGN_BIT';
 
@@ -36,3 +37,11 @@ export const hardSwish = (x: number): number => {
 
 /** 1 / (1 + e^−x), with TFLite's cut-offs (exactly 1 above ≈16.62; e^x below −9, where the two agree in float32). */
 export const logistic = (x: number): number => (x > 16.619047164916992 ? 1 : x < -9 ? Math.exp(x) : 1 / f(1 + f(Math.exp(-x))));
+
+/** GELU: x·Φ(x) = ½·x·erfc(−x/√2) (exact), or ½·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (approximate). */
+export const geluExact = (x: number): number => 0.5 * x * erfc(-x * Math.SQRT1_2);
+const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
+export const geluTanh = (x: number): number => 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+
+/** ELU (alpha 1): x for x ≥ 0, eˣ − 1 below. */
+export const elu = (x: number): number => (x < 0 ? Math.expm1(x) : x);

@@ -200,3 +200,59 @@ export function gatherSlices(g: GatherGeometry, params: TypedArray, indices: Typ
     }
   return -1;
 }
+
+/**
+ * TILE: the output is the input repeated multiples[a] times along each axis a. The walk splits every output
+ * axis into (repeat, index): the source ignores the repeat, the destination steps a whole input extent.
+ */
+export function tilePlan(shape: readonly number[], multiples: readonly number[]): CopyPlan {
+  const inStrides = rowMajorStrides(shape);
+  const outStrides = rowMajorStrides(shape.map((d, a) => d * multiples[a]!));
+  return copyPlan(
+    shape.flatMap((d, a) => [multiples[a]!, d]),
+    shape.flatMap((d, a) => [stepOffsets(multiples[a]!, 0), stepOffsets(d, inStrides[a]!)]),
+    shape.flatMap((d, a) => [stepOffsets(multiples[a]!, d * outStrides[a]!), stepOffsets(d, outStrides[a]!)]),
+  );
+}
+
+/** The whole tensor read backwards along the `reversed` axes (REVERSE_V2). */
+export function reversedOffsets(shape: readonly number[], reversed: ReadonlySet<number>): AxisOffsets[] {
+  return boxOffsets(shape, shape.map((d, a) => (reversed.has(a) ? d - 1 : 0)), shape, shape.map((_, a) => (reversed.has(a) ? -1 : 1)));
+}
+
+/** A row-major tensor of `shape` read as if broadcast to `outShape` (NumPy rule: stride 0 along broadcast and added leading axes). */
+export function broadcastOffsets(shape: readonly number[], outShape: readonly number[]): AxisOffsets[] {
+  const strides = rowMajorStrides(shape);
+  const lead = outShape.length - shape.length;
+  return outShape.map((d, a) => stepOffsets(d, a >= lead && shape[a - lead] !== 1 ? strides[a - lead]! : 0));
+}
+
+/**
+ * SPACE_TO_BATCH_ND / BATCH_TO_SPACE_ND, written once: where each element of the spatial tensor
+ * [B, s₁…s_M, rest…] sits in the batched tensor [B·∏block, t₁…t_M, rest…]. Spatial index i on axis k,
+ * shifted by `shift[k]` (the padding before, or the crop before), is p = q·block[k] + r: it lands at spatial
+ * index q of batch (r-position of the block, row-major over the M axes)·B + b.
+ */
+export function spaceBatchOffsets(spatial: readonly number[], batched: readonly number[], block: readonly number[], shift: readonly number[]): AxisOffsets[] {
+  const strides = rowMajorStrides(batched);
+  const blockWeights = block.map((_, k) => block.slice(k + 1).reduce((a, b) => a * b, 1));
+  const perBlockPosition = spatial[0]! * strides[0]!;
+  return spatial.map((d, a) => {
+    const k = a - 1;
+    if (k < 0 || k >= block.length) return stepOffsets(d, strides[a]!);
+    const out = new Int32Array(d);
+    for (let i = 0; i < d; i++) {
+      const p = i + shift[k]!;
+      const q = Math.floor(p / block[k]!);
+      out[i] = (p - q * block[k]!) * blockWeights[k]! * perBlockPosition + q * strides[a]!;
+    }
+    return out;
+  });
+}
+
+/** out[i] = x[i] wherever condition[i] is set (SELECT_V2, once its operands are spread to the output shape). */
+export function selectInto(condition: Uint8Array, x: TypedArray, out: TypedArray): void {
+  const from = elements(x);
+  const to = elements(out);
+  for (let i = 0; i < condition.length; i++) if (condition[i]) to[i] = from[i]!;
+}

@@ -28,3 +28,15 @@ export function l2NormalizeFloat(x: Float32Array, out: Float32Array, outer: numb
     for (let c = 0; c < depth; c++) out[base + c] = x[base + c]! / norm;
   }
 }
+
+/** log(softmax(x)) per row: (x − max) − log Σ e^(x − max), so neither exp nor log leaves range. */
+export function logSoftmaxFloat(x: Float32Array, out: Float32Array, outer: number, depth: number): void {
+  for (let row = 0, base = 0; row < outer; row++, base += depth) {
+    let max = -Infinity;
+    for (let c = 0; c < depth; c++) if (x[base + c]! > max) max = x[base + c]!;
+    let sum = 0;
+    for (let c = 0; c < depth; c++) sum += Math.exp(x[base + c]! - max);
+    const logSum = Math.log(sum);
+    for (let c = 0; c < depth; c++) out[base + c] = x[base + c]! - max - logSum;
+  }
+}

@@ -1,12 +1,38 @@
 /**
- * Reductions over arbitrary axes (MEAN, SUM, REDUCE_MAX) and ARG_MAX. A reduction plan collapses runs of
- * adjacent axes that are all reduced or all kept, so a [N,H,W,C] mean over (1,2) walks [N, H·W, C]; the
- * input is then read once, in memory order, accumulating into a float64 buffer per output element
- * (TFLite accumulates in float32: the sums here are at least as accurate).
+ * Reductions over arbitrary axes (MEAN, SUM, REDUCE_MAX, REDUCE_MIN, REDUCE_PROD) and ARG_MAX. A reduction
+ * plan collapses runs of adjacent axes that are all reduced or all kept, so a [N,H,W,C] mean over (1,2) walks
+ * [N, H·W, C]; the input is then read once, in memory order, accumulating into a float64 buffer per output
+ * element (TFLite accumulates in float32: the sums and products here are at least as accurate).
  */
 import { EdgefitError } from '../ir/errors.js';
 
-export type ReduceKind = 'sum' | 'mean' | 'max';
+export type ReduceKind = 'sum' | 'mean' | 'max' | 'min' | 'prod';
+/** The integer-kernel reductions (reduce-int.ts). */
+export type IntReduceKind = 'sum' | 'mean' | 'max';
+
+const IDENTITY: Record<ReduceKind, number> = { sum: 0, mean: 0, max: -Infinity, min: Infinity, prod: 1 };
+
+type Values = Float32Array | Int8Array | Uint8Array | Int16Array;
+
+/** `a` folded with input[from … from + n) (one switch per row: a callback per element is slow in V8). */
+function foldRow(kind: ReduceKind, input: Values, from: number, n: number, a: number): number {
+  switch (kind) {
+    case 'max': for (let j = 0; j < n; j++) { const v = input[from + j]!; if (v > a) a = v; } return a;
+    case 'min': for (let j = 0; j < n; j++) { const v = input[from + j]!; if (v < a) a = v; } return a;
+    case 'prod': for (let j = 0; j < n; j++) a *= input[from + j]!; return a;
+    default: for (let j = 0; j < n; j++) a += input[from + j]!; return a;
+  }
+}
+
+/** acc[o + j] folded with input[from + j], j < n (a kept row). */
+function foldInto(kind: ReduceKind, input: Values, from: number, acc: Float64Array, o: number, n: number): void {
+  switch (kind) {
+    case 'max': for (let j = 0; j < n; j++) { const v = input[from + j]!; if (v > acc[o + j]!) acc[o + j] = v; } return;
+    case 'min': for (let j = 0; j < n; j++) { const v = input[from + j]!; if (v < acc[o + j]!) acc[o + j] = v; } return;
+    case 'prod': for (let j = 0; j < n; j++) acc[o + j] = acc[o + j]! * input[from + j]!; return;
+    default: for (let j = 0; j < n; j++) acc[o + j] = acc[o + j]! + input[from + j]!;
+  }
+}
 
 export interface ReducePlan {
   kind: ReduceKind;
@@ -52,15 +78,15 @@ export function reducePlan(kind: ReduceKind, shape: readonly number[], axes: rea
 }
 
 /**
- * acc[k] = sum (or max) of the inputs folded into output k, per `plan` (exact for integer inputs). `acc`
- * (float64, ≥ outSize) and `index` (int32, ≥ dims.length) are scratch the caller preallocates. The last two
- * collapsed dimensions form the inner block, one kept and one reduced: either rows folded into one output
- * each, or rows added (four at a time) into a kept row.
+ * acc[k] = sum (max, min, product) of the inputs folded into output k, per `plan` (exact for integer sums).
+ * `acc` (float64, ≥ outSize) and `index` (int32, ≥ dims.length) are scratch the caller preallocates. The last
+ * two collapsed dimensions form the inner block, one kept and one reduced: either rows folded into one output
+ * each, or rows combined (sums four at a time) into a kept row.
  */
-export function reduceAccumulate(plan: ReducePlan, input: Float32Array | Int8Array | Uint8Array | Int16Array, acc: Float64Array, index: Int32Array): void {
-  const { dims, outStrides, outSize } = plan;
-  const max = plan.kind === 'max';
-  acc.fill(max ? -Infinity : 0, 0, outSize);
+export function reduceAccumulate(plan: ReducePlan, input: Values, acc: Float64Array, index: Int32Array): void {
+  const { kind, dims, outStrides, outSize } = plan;
+  const summing = kind === 'sum' || kind === 'mean';
+  acc.fill(IDENTITY[kind], 0, outSize);
   const last = dims.length - 1;
   const inner = dims[last]!;
   const rows = last > 0 ? dims[last - 1]! : 1;
@@ -71,24 +97,16 @@ export function reduceAccumulate(plan: ReducePlan, input: Float32Array | Int8Arr
   let o = 0;
   for (let b = 0; b < blocks; b++) {
     if (innerReduced) {
-      for (let r = 0; r < rows; r++, i += inner) {
-        let a = acc[o + r]!;
-        if (max) for (let j = 0; j < inner; j++) { const v = input[i + j]!; if (v > a) a = v; }
-        else for (let j = 0; j < inner; j++) a += input[i + j]!;
-        acc[o + r] = a;
-      }
+      for (let r = 0; r < rows; r++, i += inner) acc[o + r] = foldRow(kind, input, i, inner, acc[o + r]!);
     } else {
       let r = 0;
-      if (!max) {
+      if (summing) {
         for (; r + 4 <= rows; r += 4, i += 4 * inner) {
           for (let j = 0, i1 = i + inner, i2 = i1 + inner, i3 = i2 + inner; j < inner; j++)
             acc[o + j] = acc[o + j]! + ((input[i + j]! + input[i1 + j]!) + (input[i2 + j]! + input[i3 + j]!));
         }
       }
-      for (; r < rows; r++, i += inner) {
-        if (max) for (let j = 0; j < inner; j++) { const v = input[i + j]!; if (v > acc[o + j]!) acc[o + j] = v; }
-        else for (let j = 0; j < inner; j++) acc[o + j] = acc[o + j]! + input[i + j]!;
-      }
+      for (; r < rows; r++, i += inner) foldInto(kind, input, i, acc, o, inner);
     }
     // Odometer over the outer collapsed dimensions, keeping the output offset in step.
     for (let d = last - 2; d >= 0; d--) {

@@ -4,7 +4,7 @@
  */
 // cost.macs rule: products accumulated for CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, (custom) TRANSPOSE_CONV, BATCH_MATMUL and LSTM; output element count for every other computing op (elementwise, pool, reduce, resize-bilinear, (de)quantize); 0 for pure data movement (reshape, squeeze, expand_dims, shape, transpose, pad, slice, concat, split, gather…).
 import { EdgefitError } from '../ir/errors.js';
-import type { Op, Tensor } from '../ir/model.js';
+import type { DType, Op, Tensor } from '../ir/model.js';
 import type { Infer, TableDesc } from '../formats/tflite/flatbuf.js';
 import type { TypedArray } from '../ir/tensor-data.js';
 import type { WasmHeap } from '../runtime/heap.js';
@@ -104,11 +104,15 @@ export interface OpDef<O extends TableDesc = TableDesc> {
   /** TFLite builtin name, or the custom code of a custom op. */
   readonly name: string;
   readonly custom?: boolean;
+  /** The lowest version TFLite registers the builtin under (absent: 1); new ops are written with it. */
+  readonly version?: number;
   /** The builtin options table this op carries (absent: the op has none). */
   readonly options?: O;
   /** Output shapes from input shapes, options and constant inputs. */
   shape?(op: Op): number[][];
   cost?(op: Op): OpCost;
+  /** Output element types when they are not input 0's (comparisons give bool; SELECT_V2 takes x's). */
+  outputDtypes?(op: Op): DType[];
   /** Reference kernel(s); absent → the interpreter refuses the op at load. */
   kernel?: Kernel<any>;
   /** Short human summary of the op's parameters for tables (`3x3 s2 SAME relu`). */

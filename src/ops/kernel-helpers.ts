@@ -10,7 +10,7 @@ import { activationRange } from '../kernels/activation.js';
 import { window2d } from '../kernels/geometry.js';
 import type { Pool2DParams } from '../kernels/pool.js';
 import type { IntArray } from '../kernels/arith-int.js';
-import { reduceAccumulate, reduceFloat, reducePlan, type ReduceKind, type ReducePlan } from '../kernels/reduce.js';
+import { reduceAccumulate, reduceFloat, reducePlan, type IntReduceKind, type ReduceKind, type ReducePlan } from '../kernels/reduce.js';
 import { finishIntReduce, intReduceParams, type IntReduceParams } from '../kernels/reduce-int.js';
 import type { ResizeParams } from '../kernels/resize.js';
 import { defineKernel, input, kernelsByType, optionsOf, output, type Kernel, type PrepareContext, type KernelContext } from './define.js';
@@ -68,7 +68,7 @@ function prepareReduction(op: Op, kind: ReduceKind): ReductionPrepared {
   return { plan, acc: new Float64Array(plan.outSize), index: new Int32Array(plan.dims.length) };
 }
 
-/** MEAN / SUM / REDUCE_MAX kernel over the constant axes of input 1. */
+/** MEAN / SUM / REDUCE_MAX / REDUCE_MIN / REDUCE_PROD kernel over the constant axes of input 1. */
 export function floatReductionKernel(kind: ReduceKind): Kernel<ReductionPrepared> {
   return defineKernel<ReductionPrepared>({
     prepare(op) {
@@ -80,7 +80,7 @@ export function floatReductionKernel(kind: ReduceKind): Kernel<ReductionPrepared
 }
 
 /** The same reductions on int8 / int16 tensors, following TFLite's integer paths (kernels/reduce-int.ts). */
-export function intReductionKernel(kind: ReduceKind): Kernel<ReductionPrepared & { p: IntReduceParams }> {
+export function intReductionKernel(kind: IntReduceKind): Kernel<ReductionPrepared & { p: IntReduceParams }> {
   return defineKernel({
     prepare(op) {
       const [x, y] = [input(op, 0), output(op)];
@@ -103,7 +103,7 @@ export function intReductionKernel(kind: ReduceKind): Kernel<ReductionPrepared &
  * A reduction's kernels by dtype. int16 SUM is left out: TFLite's demands equal input and output parameters
  * and adds the raw values in int16, wrapping, which no quantized model can use.
  */
-export const reductionKernel = (kind: ReduceKind) =>
+export const reductionKernel = (kind: IntReduceKind) =>
   kernelsByType(kind === 'sum'
     ? { float32: floatReductionKernel(kind), int8: intReductionKernel(kind) }
     : { float32: floatReductionKernel(kind), int8: intReductionKernel(kind), int16: intReductionKernel(kind) });

@@ -66,6 +66,30 @@ import { transpose } from './transpose.js';
 import { transposeConv } from './transpose-conv.js';
 import { unidirectionalSequenceLstm } from './unidirectional-sequence-lstm.js';
 import { unpack } from './unpack.js';
+// Ops the model importers (Keras, TF.js, ONNX) lower to.
+import { batchToSpaceNd } from './batch-to-space-nd.js';
+import { broadcastTo } from './broadcast-to.js';
+import { ceil } from './ceil.js';
+import { cos } from './cos.js';
+import { elu } from './elu.js';
+import { equal } from './equal.js';
+import { floor } from './floor.js';
+import { gelu } from './gelu.js';
+import { greater } from './greater.js';
+import { greaterEqual } from './greater-equal.js';
+import { less } from './less.js';
+import { lessEqual } from './less-equal.js';
+import { logSoftmax } from './log-softmax.js';
+import { notEqual } from './not-equal.js';
+import { reduceMin } from './reduce-min.js';
+import { reduceProd } from './reduce-prod.js';
+import { relu0To1 } from './relu-0-to-1.js';
+import { reverseV2 } from './reverse-v2.js';
+import { selectV2 } from './select-v2.js';
+import { sin } from './sin.js';
+import { spaceToBatchNd } from './space-to-batch-nd.js';
+import { squaredDifference } from './squared-difference.js';
+import { tile } from './tile.js';
 
 export const ALL_OPS: readonly OpDef[] = [
   abs, add, argMax, averagePool2d, batchMatmul, cast, concatenation, conv2d, convolution2dTransposeBias,
@@ -74,6 +98,8 @@ export const ALL_OPS: readonly OpDef[] = [
   neg, pack, pad, padv2, pow, prelu, quantize, reduceMax, relu, relu6, reluN1To1, reshape, resizeBilinear,
   resizeNearestNeighbor, rsqrt, shape, slice, softmax, spaceToDepth, split, splitV, sqrt, square, squeeze,
   stridedSlice, sub, sum, tanh, transpose, transposeConv, unidirectionalSequenceLstm, unpack,
+  batchToSpaceNd, broadcastTo, ceil, cos, elu, equal, floor, gelu, greater, greaterEqual, less, lessEqual, logSoftmax,
+  notEqual, reduceMin, reduceProd, relu0To1, reverseV2, selectV2, sin, spaceToBatchNd, squaredDifference, tile,
 ];
 
 const byKey = new Map<string, OpDef>(ALL_OPS.map((d) => [`${d.custom ? 'custom' : 'builtin'}:${d.name}`, d]));

@@ -106,7 +106,11 @@ export const reduction = (name: string, kernel?: Kernel<any>): OpDef<typeof Redu
   defineOp({
     name,
     options: ReducerOptions,
-    shape: (op) => [reduceShape(input(op, 0).shape, constInput(op, 1, 'axes'), optionsOf(op, ReducerOptions).keep_dims)],
+    shape(op) {
+      const axes = input(op, 1);
+      if (axes.dtype !== 'int32') throw new EdgefitError('UNSUPPORTED', `${name} takes int32 axes (TFLite's rule), '${axes.name}' is ${axes.dtype}`, ['input 1']);
+      return [reduceShape(input(op, 0).shape, constInput(op, 1, 'axes'), optionsOf(op, ReducerOptions).keep_dims)];
+    },
     cost: outputElements,
     kernel,
   });

@@ -5,7 +5,7 @@
  */
 import type { DType, Graph, Model, Op, Quantization, Tensor } from '../../src/ir/model.js';
 import type { BuiltinOptions } from '../../src/formats/tflite/schema.js';
-import { requireOp } from '../../src/ops/registry.js';
+import { findOp, requireOp } from '../../src/ops/registry.js';
 
 type Typed = Float32Array | Int32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | BigInt64Array;
 
@@ -23,7 +23,7 @@ export interface InputSpec {
 export interface SingleOpExtra {
   custom?: boolean;
   customOptions?: Uint8Array;
-  /** Default: the dtype of the first non-constant input (else of the first input). */
+  /** Default: the op's output dtype rule, else the dtype of the first non-constant input (else of the first input). */
   outputDtype?: DType;
   outputQuantization?: Quantization;
   version?: number;
@@ -71,7 +71,7 @@ export function singleOpModel(
   const op: Op = {
     type,
     custom: extra.custom ?? false,
-    version: extra.version ?? 1,
+    version: extra.version ?? findOp({ type, custom: extra.custom ?? false })?.version ?? 1,
     inputs: ins,
     outputs: [],
     intermediates: [],
@@ -80,7 +80,7 @@ export function singleOpModel(
   };
   const shapes = outputShape === undefined ? requireOp(op).shape!(op)
     : Array.isArray(outputShape[0]) ? (outputShape as number[][]) : [outputShape as number[]];
-  const dtype = extra.outputDtype ?? (ins.find((t) => t && !t.data) ?? ins.find((t) => t))?.dtype ?? 'float32';
+  const dtype = extra.outputDtype ?? findOp(op)?.outputDtypes?.(op)[0] ?? (ins.find((t) => t && !t.data) ?? ins.find((t) => t))?.dtype ?? 'float32';
   op.outputs = shapes.map((s, k) => tensor(`out${k}`, s, dtype, extra.outputQuantization));
   const present = ins.filter((t): t is Tensor => t !== null);
   const graph: Graph = {

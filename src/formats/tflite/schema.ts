@@ -126,7 +126,7 @@ const HashtableOptions = table('HashtableOptions', { table_id: f.i32(0), key_dty
 const VarHandleOptions = table('VarHandleOptions', { container: f.string(0), shared_name: f.string(1) });
 const RandomOptions = table('RandomOptions', { seed: f.i64(0), seed2: f.i64(1) });
 const BucketizeOptions = table('BucketizeOptions', { boundaries: f.vector(0, 'f32') });
-const GeluOptions = table('GeluOptions', { approximate: f.bool(0) });
+export const GeluOptions = table('GeluOptions', { approximate: f.bool(0) });
 
 export const BuiltinOptionsMembers = [
   Conv2DOptions, DepthwiseConv2DOptions, ConcatEmbeddingsOptions, LSHProjectionOptions, Pool2DOptions,

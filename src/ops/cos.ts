@@ -1,0 +1,4 @@
+import { elementwiseUnary } from './shape-helpers.js';
+
+/** COS (radians). */
+export const cos = elementwiseUnary('COS', undefined, () => Math.cos);
