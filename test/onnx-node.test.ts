@@ -61,6 +61,21 @@ add(1, 'test_identity', 'test_dropout_default', 'test_dropout_default_old', 'tes
 add(1, ...series('test_gemm_', ['all_attributes', 'alpha', 'beta', 'default_matrix_bias', 'default_no_bias', 'default_scalar_bias', 'default_single_elem_vector_bias', 'default_vector_bias', 'default_zero_bias', 'transposeA', 'transposeB']));
 add(2, 'test_matmul_2d', 'test_matmul_3d', 'test_matmul_4d');
 add(1, 'test_expand_dim_changed', 'test_expand_dim_unchanged');
+add(1, 'test_erf', 'test_floor', 'test_floor_example', 'test_ceil', 'test_ceil_example', 'test_sin', 'test_sin_example', 'test_cos', 'test_cos_example', 'test_hardswish_expanded');
+add(3, 'test_mean_example', 'test_mean_one_input', 'test_mean_two_inputs', 'test_where_example');
+add(2, ...['greater', 'less', 'greater_equal', 'less_equal'].flatMap((c) => [`test_${c}`, `test_${c}_bcast`]));
+add(1, 'test_tile', 'test_tile_precomputed');
+add(1, ...['2d_axis0', '2d_axis1', '2d_axis_negative_1', '2d_axis_negative_2', '3d_axis0_epsilon', '3d_axis1_epsilon', '3d_axis2_epsilon',
+  '3d_axis_negative_1_epsilon', '3d_axis_negative_2_epsilon', '3d_axis_negative_3_epsilon', '4d_axis0', '4d_axis1', '4d_axis2', '4d_axis3',
+  '4d_axis_negative_1', '4d_axis_negative_2', '4d_axis_negative_3', '4d_axis_negative_4', 'default_axis'].map((c) => `test_layer_normalization_${c}`));
+add(1, 'test_instancenorm_epsilon', 'test_instancenorm_example');
+add(1, 'test_depthtospace_crd_mode', 'test_depthtospace_crd_mode_example', 'test_depthtospace_dcr_mode', 'test_depthtospace_example', 'test_spacetodepth', 'test_spacetodepth_example');
+// ONNX's function-expanded forms: the same results through the primitive ops.
+for (const op of ['softmax', 'logsoftmax'])
+  add(1, ...series(`test_${op}_`, ['axis_0', 'axis_1', 'axis_2', 'default_axis', 'large_number', 'negative_axis']).map((n) => `${n}_expanded`));
+add(1, 'test_softmax_example_expanded', 'test_logsoftmax_example_1_expanded');
+for (const op of ['min', 'prod'])
+  add(1, ...series(`test_reduce_${op}_`, ['default_axes_keepdims_example', 'default_axes_keepdims_random', 'do_not_keepdims_example', 'do_not_keepdims_random', 'keepdims_example', 'keepdims_random', 'negative_axes_keepdims_example', 'negative_axes_keepdims_random']));
 add(1, 'test_lstm_defaults', 'test_lstm_with_initial_bias', 'test_lstm_batchwise', 'test_lstm_with_peepholes');
 add(1, 'test_gru_defaults', 'test_gru_with_initial_bias', 'test_gru_seq_length', 'test_gru_batchwise');
 

@@ -38,6 +38,8 @@ export class Lowering {
   /** The node being lowered (for error messages and names). */
   node!: OnnxNode;
 
+  /** The node producing each value name. */
+  readonly producers = new Map<string, OnnxNode>();
   /** Names some node or the graph output reads (an output nobody reads may be left unproduced). */
   readonly consumed = new Set<string>();
 
@@ -105,6 +107,7 @@ export class Lowering {
 
   constant(a: NdArray, suffix: string): Tensor {
     if (isFloat(a.type)) return this.b.constant(this.name(suffix), f32(a), a.shape);
+    if (a.type === 'bool') return this.b.constant(this.name(suffix), Uint8Array.from(a.data), a.shape, 'bool');
     return this.b.constant(this.name(suffix), Int32Array.from(a.data), a.shape);
   }
 
@@ -113,8 +116,9 @@ export class Lowering {
   }
 
   op(type: string, inputs: (Tensor | null)[], options: Record<string, unknown> = {}, name = this.name(), shapes?: number[][]): Tensor {
-    // Run-time values are float32 (TRANSPOSE_CONV's first input is its int32 output shape).
-    return this.b.op1(type, inputs, options, { names: [name], dtypes: ['float32'], ...(shapes ? { shapes } : {}) });
+    // TRANSPOSE_CONV's first input is its int32 output shape; its output is float32 like the data.
+    const dtypes = type === 'TRANSPOSE_CONV' ? { dtypes: ['float32' as const] } : {};
+    return this.b.op1(type, inputs, options, { names: [name], ...dtypes, ...(shapes ? { shapes } : {}) });
   }
 
   reshape(t: Tensor, shape: readonly number[], name = `${t.name}/reshape`): Tensor {
@@ -182,7 +186,8 @@ export class Lowering {
         const full = transpose({ ...v.a, shape: [...new Array<number>(pad).fill(1), ...v.a.shape] }, perm);
         let k = 0;
         while (k < full.shape.length && full.shape[k] === 1) k++;
-        return this.constant({ ...full, shape: full.shape.slice(k) }, 'operand');
+        const type = lead?.t.dtype === 'float32' ? 'float32' : full.type;
+        return this.constant({ ...full, type, shape: full.shape.slice(k) }, 'operand');
       }
       if (!pad) return this.layout(v, perm);
       const padded: RtValue = {

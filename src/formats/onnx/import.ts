@@ -11,7 +11,7 @@ import { Attributes, decodeModel, elemType, num, tensorValues } from './proto.js
 
 const LOWERINGS: Record<string, Lower> = { ...TENSOR_OPS, ...NN_OPS, ...RNN_OPS };
 /** ONNX operators this importer lowers (some only in the forms their lowering documents). */
-export const SUPPORTED_ONNX_OPS: readonly string[] = [...Object.keys(LOWERINGS), 'Shape', 'Size', 'ConstantOfShape', 'Range', 'Where', 'Equal', 'Less', 'Greater', 'Not', 'Floor', 'Ceil'].sort();
+export const SUPPORTED_ONNX_OPS: readonly string[] = [...new Set([...Object.keys(LOWERINGS), 'Shape', 'Size', 'ConstantOfShape', 'Range', 'Not'])].sort();
 
 const MIN_OPSET = 1;
 const MAX_OPSET = 21;
@@ -38,7 +38,7 @@ export async function importOnnx(bytes: Uint8Array, options: ImportOptions): Pro
     const tensorType = inp.type?.tensorType;
     if (!tensorType) throw new EdgefitError('UNSUPPORTED', `${where}: only tensor inputs are supported`);
     const type = elemType(tensorType.elemType ?? 0, where);
-    if (type !== 'float32') throw new EdgefitError('UNSUPPORTED', `${where}: ${type} inputs are not supported (float32 only)`);
+    if (type !== 'float32' && type !== 'bool') throw new EdgefitError('UNSUPPORTED', `${where}: ${type} inputs are not supported (float32 and bool only)`);
     const dims = (tensorType.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null && num(d.dimValue) > 0 ? num(d.dimValue) : null));
     const given = options.inputShapes?.[k];
     let shape: number[];
@@ -53,25 +53,26 @@ export async function importOnnx(bytes: Uint8Array, options: ImportOptions): Pro
       shape = dims.map((d) => d ?? 1);
     }
     const perm = boundaryPerm(shape.length);
-    const t = cx.b.input(name, perm.map((p) => shape[p]!));
+    const t = cx.b.input(name, perm.map((p) => shape[p]!), type);
     cx.values.set(name, { kind: 'rt', t, shape, perm });
     k++;
   }
   if (ioLayout === 'channels-last') notes.push('inputs and outputs of rank 3–5 are channels-last (N, spatial…, C)');
 
-  for (const n of graph.node ?? []) for (const i of n.input ?? []) cx.consumed.add(i);
+  const nodes: OnnxNode[] = (graph.node ?? []).map((proto, index) => {
+    const name = proto.name || `#${index}`;
+    if (proto.domain && proto.domain !== 'ai.onnx')
+      throw new EdgefitError('UNSUPPORTED', `node ${name} (${proto.opType}): operator domain ${proto.domain} is not supported`);
+    return { name, opType: proto.opType ?? '', inputs: proto.input ?? [], outputs: proto.output ?? [], attrs: new Attributes(proto.attribute, `node ${name} (${proto.opType})`) };
+  });
+  for (const n of nodes) {
+    for (const i of n.inputs) cx.consumed.add(i);
+    for (const o of n.outputs) cx.producers.set(o, n);
+  }
   for (const o of graph.output ?? []) cx.consumed.add(o.name ?? '');
-  for (const [index, proto] of (graph.node ?? []).entries()) {
-    const node: OnnxNode = {
-      name: proto.name || `#${index}`,
-      opType: proto.opType ?? '',
-      inputs: proto.input ?? [],
-      outputs: proto.output ?? [],
-      attrs: new Attributes(proto.attribute, `node ${proto.name || `#${index}`} (${proto.opType})`),
-    };
+  for (const node of nodes) {
     cx.node = node;
     try {
-      if (proto.domain && proto.domain !== 'ai.onnx') cx.fail(`operator domain ${proto.domain} is not supported`);
       if (!tryFold(cx)) {
         const lower = LOWERINGS[node.opType];
         if (!lower) cx.fail(`operator ${node.opType} is not supported`);

@@ -3,7 +3,7 @@
  * matrix products. 1-D convolutions and pools run as 2-D ones over a height of 1.
  */
 import type { Tensor } from '../../ir/model.js';
-import { channelsLast, identity, type Lowering, type RtValue, type Value } from './context.js';
+import { channelsLast, identity, type Lowering, normAxis, type RtValue, type Value } from './context.js';
 import { elementwise, type Lower } from './lower-tensor.js';
 import { count, nd, sliceBox, transpose, type NdArray } from './ndarray.js';
 
@@ -410,7 +410,59 @@ function matmul(cx: Lowering): void {
   cx.setRt(0, t);
 }
 
+/** (x − mean) / √(var + ε) over ONNX axes `axes` (in whatever IR layout x has). */
+function normalize(cx: Lowering, x: RtValue, axes: number[], eps: number): { y: RtValue; mean: Tensor; inv: Tensor } {
+  const irAxes = cx.ints(axes.map((a) => x.perm.indexOf(a)).sort((a, b) => a - b), 'norm_axes');
+  const mean = cx.op('MEAN', [x.t, irAxes], { keep_dims: true }, cx.name('mean'));
+  const centered = cx.op('SUB', [x.t, mean], {}, cx.name('centered'));
+  const variance = cx.op('MEAN', [cx.op('MUL', [centered, centered], {}, cx.name('squared')), irAxes], { keep_dims: true }, cx.name('variance'));
+  const inv = cx.op('RSQRT', [cx.op('ADD', [variance, cx.b.constant(cx.name('epsilon'), Float32Array.of(eps), [])], {}, cx.name('variance_eps'))], {}, cx.name('inv_std'));
+  return { y: { kind: 'rt', t: cx.op('MUL', [centered, inv], {}, cx.name('normalized')), shape: x.shape, perm: x.perm }, mean, inv };
+}
+
+function layerNorm(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const rank = x.shape.length;
+  const axis = normAxis(cx.node.attrs.int('axis', -1), rank);
+  const norm = normalize(cx, x, identity(rank).slice(axis), cx.node.attrs.float('epsilon', 1e-5));
+  // Mean and InvStdDev keep the reduced axes as 1s, in x's layout.
+  if (cx.used(1)) cx.setRt(1, norm.mean, x.perm);
+  if (cx.used(2)) cx.setRt(2, norm.inv, x.perm);
+  let y: Value = norm.y;
+  y = elementwise(cx, 'MUL', [y, cx.in(1)], {}, cx.maybe(2) ? cx.name('scaled') : cx.name());
+  if (cx.maybe(2)) y = elementwise(cx, 'ADD', [y, cx.in(2)]);
+  cx.set(0, y);
+}
+
+function instanceNorm(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const rank = x.shape.length;
+  const perChannel = (i: number): Value => {
+    const a = cx.constIn(i, i === 1 ? 'scale' : 'B');
+    return { kind: 'const', a: { ...a, shape: [a.data.length, ...new Array<number>(rank - 2).fill(1)] } };
+  };
+  const { y } = normalize(cx, x, identity(rank).slice(2), cx.node.attrs.float('epsilon', 1e-5));
+  cx.set(0, elementwise(cx, 'ADD', [elementwise(cx, 'MUL', [y, perChannel(1)], {}, cx.name('scaled')), perChannel(2)]));
+}
+
+const blockOp = (type: 'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH'): Lower => (cx) => {
+  const x = cx.rtIn(0);
+  const block = cx.node.attrs.int('blocksize') ?? cx.fail('blocksize is required', 'MALFORMED');
+  let t = nhwc(cx, x);
+  if (type === 'DEPTH_TO_SPACE' && cx.node.attrs.string('mode', 'DCR') === 'CRD') {
+    // CRD orders channels c·b² + (by·b + bx); TFLite (like DCR) takes (by·b + bx)·C + c: reorder first.
+    const cOut = x.shape[1]! / (block * block);
+    const idx = Int32Array.from({ length: x.shape[1]! }, (_, j) => (j % cOut) * block * block + Math.floor(j / cOut));
+    t = cx.op('GATHER', [t, cx.b.constant(cx.name('dcr_order'), idx, [idx.length])], { axis: 3 }, cx.name('dcr'));
+  }
+  cx.setRt(0, cx.op(type, [t], { block_size: block }), channelsLast(4));
+};
+
 export const NN_OPS: Record<string, Lower> = {
+  LayerNormalization: layerNorm,
+  InstanceNormalization: instanceNorm,
+  DepthToSpace: blockOp('DEPTH_TO_SPACE'),
+  SpaceToDepth: blockOp('SPACE_TO_DEPTH'),
   Conv: conv,
   ConvTranspose: convTranspose,
   MaxPool: pool('MAX_POOL_2D'),
@@ -425,4 +477,3 @@ export const NN_OPS: Record<string, Lower> = {
   MatMul: matmul,
 };
 
-export type { RtValue };

@@ -47,7 +47,7 @@ function clip(cx: Lowering): void {
   const lo = bound(1, 'min', -Infinity);
   const hi = bound(2, 'max', Infinity);
   const x = cx.in(0);
-  const fused = lo === 0 && hi === 6 ? 'RELU6' : lo === -1 && hi === 1 ? 'RELU_N1_TO_1' : lo === 0 && hi === Infinity ? 'RELU' : null;
+  const fused = lo === 0 && hi === 6 ? 'RELU6' : lo === -1 && hi === 1 ? 'RELU_N1_TO_1' : lo === 0 && hi === 1 ? 'RELU_0_TO_1' : lo === 0 && hi === Infinity ? 'RELU' : null;
   if (fused) return cx.set(0, unaryOp(cx, fused, x));
   let y: Value = x;
   if (lo > -Infinity) y = elementwise(cx, 'MAXIMUM', [y, scalar(lo)], {}, hi < Infinity ? cx.name('min') : cx.name());
@@ -60,17 +60,79 @@ function hardSigmoid(cx: Lowering): void {
   const beta = cx.node.attrs.float('beta', 0.5);
   const scaled = elementwise(cx, 'MUL', [cx.in(0), scalar(alpha)], {}, cx.name('scaled'));
   const shifted = elementwise(cx, 'ADD', [scaled, scalar(beta)], {}, cx.name('shifted'));
-  cx.set(0, elementwise(cx, 'MINIMUM', [unaryOp(cx, 'RELU', shifted, {}, cx.name('relu')), scalar(1)]));
+  cx.set(0, unaryOp(cx, 'RELU_0_TO_1', shifted));
 }
 
 /** elu(x) = relu(x) + α·(exp(min(x, 0)) − 1). */
 function elu(cx: Lowering): void {
   const alpha = cx.node.attrs.float('alpha', 1);
   const x = cx.in(0);
+  if (alpha === 1) return cx.set(0, unaryOp(cx, 'ELU', x));
   const neg = elementwise(cx, 'MINIMUM', [x, scalar(0)], {}, cx.name('neg'));
   const em1 = elementwise(cx, 'SUB', [unaryOp(cx, 'EXP', neg, {}, cx.name('exp')), scalar(1)], {}, cx.name('expm1'));
   const scaled = alpha === 1 ? em1 : elementwise(cx, 'MUL', [em1, scalar(alpha)], {}, cx.name('scaled'));
   cx.set(0, elementwise(cx, 'ADD', [unaryOp(cx, 'RELU', x, {}, cx.name('pos')), scaled]));
+}
+
+/** A comparison: a bool result in the operands' layout. */
+const compare = (type: string): Lower => (cx) => cx.set(0, elementwise(cx, type, [cx.in(0), cx.in(1)]));
+
+function tile(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const repeats = Array.from(cx.constIn(1, 'repeats').data);
+  cx.setRt(0, cx.op('TILE', [x.t, cx.ints(x.perm.map((p) => repeats[p]!), 'multiples')]), x.perm);
+}
+
+/**
+ * Erf alone has no TFLite builtin: Abramowitz & Stegun 7.1.26 (|error| ≤ 1.5·10⁻⁷),
+ * erf(x) = sign(x)·(1 − t·(a₁ + t·(a₂ + t·(a₃ + t·(a₄ + t·a₅))))·e^(−x²)), t = 1/(1 + p|x|),
+ * with sign(x) = clamp(x·10³⁰, −1, 1) (exact for |x| ≥ 10⁻³⁰; below, erf(x) is 0 to float precision).
+ * PyTorch's GELU pattern around it becomes one GELU (see geluPattern).
+ */
+function erf(cx: Lowering): void {
+  const x = cx.in(0);
+  const n = (s: string) => cx.name(`erf/${s}`);
+  const [p, a1, a2, a3, a4, a5] = [0.3275911, 0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429];
+  const ax = unaryOp(cx, 'ABS', x, {}, n('abs'));
+  const t = elementwise(cx, 'DIV', [scalar(1), elementwise(cx, 'ADD', [elementwise(cx, 'MUL', [ax, scalar(p)], {}, n('px')), scalar(1)], {}, n('den'))], {}, n('t'));
+  let poly: Value = scalar(a5);
+  [a4, a3, a2, a1].forEach((a, i) => {
+    poly = elementwise(cx, 'ADD', [elementwise(cx, 'MUL', [poly, t], {}, n(`h${i}`)), scalar(a)], {}, n(`c${i}`));
+  });
+  poly = elementwise(cx, 'MUL', [poly, t], {}, n('poly'));
+  const gauss = unaryOp(cx, 'EXP', unaryOp(cx, 'NEG', elementwise(cx, 'MUL', [x, x], {}, n('sq')), {}, n('negsq')), {}, n('gauss'));
+  const magnitude = elementwise(cx, 'SUB', [scalar(1), elementwise(cx, 'MUL', [poly, gauss], {}, n('tail'))], {}, n('magnitude'));
+  const sign = unaryOp(cx, 'RELU_N1_TO_1', elementwise(cx, 'MUL', [x, scalar(1e30)], {}, n('scaled')), {}, n('sign'));
+  cx.set(0, elementwise(cx, 'MUL', [sign, magnitude]));
+}
+
+/**
+ * PyTorch exports GELU (opset < 20) as x · (erf(x/√2) + 1) · 0.5 over two Muls (either nesting, either
+ * operand order); at the last Mul, one GELU on x replaces it (the pattern's own ops become dead and are
+ * dropped unless something else reads them).
+ */
+function geluPattern(cx: Lowering): RtValue | undefined {
+  const producer = (name: string, op: string) => {
+    const n = cx.producers.get(name);
+    return n?.opType === op ? n : undefined;
+  };
+  const constant = (name: string | undefined, value: number) => {
+    const v = name ? cx.values.get(name) : undefined;
+    return v?.kind === 'const' && v.a.data.length === 1 && Math.abs(v.a.data[0]! - value) < 1e-6 * Math.abs(value);
+  };
+  const factors = cx.node.inputs.flatMap((name) => producer(name, 'Mul')?.inputs ?? [name]);
+  if (factors.length !== 3) return undefined;
+  const half = factors.findIndex((f) => constant(f, 0.5));
+  const add = factors.map((f) => producer(f, 'Add')).find((n) => n);
+  if (half < 0 || !add) return undefined;
+  const one = add.inputs.findIndex((i) => constant(i, 1));
+  const erfNode = producer(add.inputs[1 - one] ?? '', 'Erf');
+  const scaled = erfNode && (producer(erfNode.inputs[0]!, 'Div') ?? producer(erfNode.inputs[0]!, 'Mul'));
+  if (one < 0 || !scaled) return undefined;
+  const factor = scaled.opType === 'Div' ? Math.SQRT2 : Math.SQRT1_2;
+  const x = scaled.inputs.find((i) => !constant(i, factor));
+  if (!x || !scaled.inputs.some((i) => constant(i, factor)) || !factors.includes(x) || factors.length !== new Set(factors).size) return undefined;
+  return unaryOp(cx, 'GELU', cx.values.get(x)!, { approximate: false });
 }
 
 function pow(cx: Lowering): void {
@@ -99,15 +161,9 @@ const softmax = (log: boolean): Lower => (cx) => {
   cx.setRt(0, lastAxisSoftmax(cx, t, log, cx.name()), perm);
 };
 
-/** Softmax, or log-softmax as (x − max) − log Σ exp(x − max), over the IR's last axis. */
-function lastAxisSoftmax(cx: Lowering, t: Tensor, log: boolean, name: string): Tensor {
-  if (!log) return cx.op('SOFTMAX', [t], { beta: 1 }, name);
-  const last = [t.shape.length - 1];
-  const max = cx.op('REDUCE_MAX', [t, cx.ints(last, 'axis')], { keep_dims: true }, `${name}/max`);
-  const shifted = cx.op('SUB', [t, max], {}, `${name}/shifted`);
-  const sum = cx.op('SUM', [cx.op('EXP', [shifted], {}, `${name}/exp`), cx.ints(last, 'axis')], { keep_dims: true }, `${name}/sum`);
-  return cx.op('SUB', [shifted, cx.op('LOG', [sum], {}, `${name}/log`)], {}, name);
-}
+/** Softmax or log-softmax over the IR's last axis. */
+const lastAxisSoftmax = (cx: Lowering, t: Tensor, log: boolean, name: string): Tensor =>
+  log ? cx.op('LOG_SOFTMAX', [t], {}, name) : cx.op('SOFTMAX', [t], { beta: 1 }, name);
 
 const reduce = (type: string, axesFromInputSince: number): Lower => (cx) => {
   const x = cx.rtIn(0);
@@ -261,7 +317,7 @@ function prelu(cx: Lowering): void {
 export const TENSOR_OPS: Record<string, Lower> = {
   Add: (cx) => cx.set(0, elementwise(cx, 'ADD', [cx.in(0), cx.in(1)])),
   Sub: (cx) => cx.set(0, elementwise(cx, 'SUB', [cx.in(0), cx.in(1)])),
-  Mul: (cx) => cx.set(0, elementwise(cx, 'MUL', [cx.in(0), cx.in(1)])),
+  Mul: (cx) => cx.set(0, geluPattern(cx) ?? elementwise(cx, 'MUL', [cx.in(0), cx.in(1)])),
   Div: (cx) => cx.set(0, elementwise(cx, 'DIV', [cx.in(0), cx.in(1)])),
   Pow: pow,
   Max: variadic('MAXIMUM'),
@@ -287,6 +343,26 @@ export const TENSOR_OPS: Record<string, Lower> = {
   ReduceMean: reduce('MEAN', 18),
   ReduceMax: reduce('REDUCE_MAX', 18),
   ReduceSum: reduce('SUM', 13),
+  ReduceMin: reduce('REDUCE_MIN', 18),
+  ReduceProd: reduce('REDUCE_PROD', 18),
+  Floor: unary('FLOOR'),
+  Ceil: unary('CEIL'),
+  Sin: unary('SIN'),
+  Cos: unary('COS'),
+  Erf: erf,
+  Gelu: (cx) => cx.set(0, unaryOp(cx, 'GELU', cx.in(0), { approximate: cx.node.attrs.string('approximate', 'none') === 'tanh' })),
+  Mean: (cx) => {
+    variadic('ADD')(cx);
+    const n = cx.node.inputs.length;
+    if (n > 1) cx.set(0, elementwise(cx, 'MUL', [cx.values.get(cx.node.outputs[0]!)!, scalar(1 / n)], {}, cx.name('mean')));
+  },
+  Equal: compare('EQUAL'),
+  Less: compare('LESS'),
+  LessOrEqual: compare('LESS_EQUAL'),
+  Greater: compare('GREATER'),
+  GreaterOrEqual: compare('GREATER_EQUAL'),
+  Where: (cx) => cx.set(0, elementwise(cx, 'SELECT_V2', [cx.in(0), cx.in(1), cx.in(2)])),
+  Tile: tile,
   Concat: concat,
   Split: split,
   Slice: slice,
