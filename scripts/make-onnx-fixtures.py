@@ -143,6 +143,25 @@ class Sequence(nn.Module):
         return self.fc(z[:, -1]), h
 
 
+class TinyTransformer(nn.Module):
+    """One encoder block: single-head attention (runtime MatMuls, softmax), LayerNorm, a GELU MLP, residuals ([B,T,D]: ioLayout 'source')."""
+
+    def __init__(self, d=16):
+        super().__init__()
+        self.qkv = nn.Linear(d, 3 * d)
+        self.proj = nn.Linear(d, d)
+        self.norm1 = nn.LayerNorm(d)
+        self.norm2 = nn.LayerNorm(d)
+        self.mlp = nn.Sequential(nn.Linear(d, 32), nn.GELU(), nn.Linear(32, d))
+        self.d = d
+
+    def forward(self, x):
+        q, k, v = self.qkv(self.norm1(x)).split(self.d, dim=-1)
+        att = torch.softmax(q @ k.transpose(1, 2) / self.d ** 0.5, dim=-1)
+        x = x + self.proj(att @ v)
+        return x + self.mlp(self.norm2(x))
+
+
 def export(name, model, inputs, opset, gen, fold=True):
     randomize_bn(model, gen)
     model.eval()
@@ -173,6 +192,8 @@ def main():
     export('mlp', Mlp(), [torch.randn(4, 20, generator=gen)], 13, gen)
     export('audio', Audio(), [torch.randn(2, 4, 32, generator=gen)], 11, gen)
     export('sequence', Sequence(), [torch.randn(2, 6, 5, generator=gen)], 14, gen)
+    export('transformer', TinyTransformer(), [torch.randn(2, 6, 16, generator=gen)], 13, gen)
+    export('transformer_opset17', TinyTransformer(), [torch.randn(2, 6, 16, generator=gen)], 17, gen)
     export('unet', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 13, gen)
     export('unet_opset17', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 17, gen, fold=False)
 

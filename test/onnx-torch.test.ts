@@ -46,7 +46,18 @@ function arrays(model: string, kind: 'input' | 'output'): Arr[] {
 /** Model → ioLayout (the sequence model's rank-3 [B,T,F] tensors are not channels-first images). */
 const MODELS: Record<string, 'channels-last' | 'source'> = {
   cnn: 'channels-last', mobile_block: 'channels-last', mlp: 'channels-last', audio: 'channels-last', unet: 'channels-last',
-  unet_opset17: 'channels-last', sequence: 'source',
+  unet_opset17: 'channels-last', sequence: 'source', transformer: 'source', transformer_opset17: 'source',
+};
+
+/** Lowerings the fixtures are there to exercise. */
+const EXPECTED_OPS: Record<string, string[]> = {
+  cnn: ['CONV_2D', 'DEPTHWISE_CONV_2D', 'MAX_POOL_2D', 'MEAN', 'FULLY_CONNECTED'],
+  mobile_block: ['HARD_SWISH', 'RELU_0_TO_1', 'RELU6', 'SPLIT', 'CONCATENATION'],
+  audio: ['LEAKY_RELU', 'ELU', 'AVERAGE_POOL_2D', 'DEPTHWISE_CONV_2D'],
+  unet: ['TRANSPOSE_CONV', 'MIRROR_PAD', 'RESIZE_NEAREST_NEIGHBOR', 'RESIZE_BILINEAR'],
+  sequence: ['UNIDIRECTIONAL_SEQUENCE_LSTM', 'GATHER'],
+  transformer: ['GELU', 'BATCH_MATMUL', 'SOFTMAX', 'SQRT', 'MEAN'],
+  transformer_opset17: ['GELU', 'BATCH_MATMUL', 'RSQRT'],
 };
 
 for (const [name, ioLayout] of Object.entries(MODELS)) {
@@ -56,6 +67,7 @@ for (const [name, ioLayout] of Object.entries(MODELS)) {
     const inputs = arrays(name, 'input').map(io);
     const expected = arrays(name, 'output').map(io);
     const graph = model.graphs[0]!;
+    for (const type of EXPECTED_OPS[name] ?? []) assert.ok(graph.ops.some((op) => op.type === type), `${name} has ${type}`);
     assert.deepEqual(graph.inputs.map((t) => t.shape), inputs.map((a) => a.shape));
     assert.deepEqual(graph.outputs.map((t) => t.shape), expected.map((a) => a.shape));
     const ours = compareOutputs(new Interpreter(model).invoke(inputs.map((a) => a.data)) as Float32Array[], expected.map((a) => a.data), {}, `${name} edgefit`);

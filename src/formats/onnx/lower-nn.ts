@@ -3,7 +3,7 @@
  * matrix products. 1-D convolutions and pools run as 2-D ones over a height of 1.
  */
 import type { Tensor } from '../../ir/model.js';
-import { channelsLast, identity, type Lowering, normAxis, type RtValue, type Value } from './context.js';
+import { channelsLast, identity, type Lowering, normAxis, type RtValue, samePerm, type Value } from './context.js';
 import { elementwise, type Lower } from './lower-tensor.js';
 import { count, nd, sliceBox, transpose, type NdArray } from './ndarray.js';
 
@@ -362,16 +362,29 @@ function pad(cx: Lowering): void {
   cx.setRt(0, t, x.perm);
 }
 
-/** A · B (+ bias): FULLY_CONNECTED when B is constant (weights [N,K]), BATCH_MATMUL otherwise. */
-function matmulInto(cx: Lowering, a: Tensor, b: Value, bTransposed: boolean, bias: NdArray | undefined, name: string): Tensor {
+/**
+ * A · B (+ bias): FULLY_CONNECTED when B is constant (weights [N,K]), BATCH_MATMUL otherwise. A run-time
+ * operand whose IR layout has its last two axes swapped (an ONNX Transpose just before) is read with
+ * adj_x / adj_y instead of being transposed.
+ */
+function matmulInto(cx: Lowering, a: Value, b: Value, bTransposed: boolean, bias: NdArray | undefined, name: string): Tensor {
   if (b.kind === 'const' && b.a.shape.length === 2) {
     const w = bTransposed ? b.a : transpose(b.a, [1, 0]);
-    return cx.op('FULLY_CONNECTED', [a, cx.constant(w, 'weights'), bias ? cx.constant(bias, 'bias') : null], { keep_num_dims: a.shape.length > 2 }, name);
+    const at = cx.source(a);
+    return cx.op('FULLY_CONNECTED', [at, cx.constant(w, 'weights'), bias ? cx.constant(bias, 'bias') : null], { keep_num_dims: at.shape.length > 2 }, name);
   }
-  let bt = cx.source(b);
-  const rank = Math.max(a.shape.length, bt.shape.length);
+  const operand = (v: Value, transposed: boolean): [Tensor, boolean] => {
+    const rank = shapeOfValue(v).length;
+    const swapped = [...identity(rank - 2), rank - 1, rank - 2];
+    if (v.kind === 'rt' && samePerm(v.perm, swapped)) return [v.t, !transposed];
+    return [cx.source(v), transposed];
+  };
+  let [at, adjX] = operand(a, false);
+  let [bt, adjY] = operand(b, bTransposed);
+  const rank = Math.max(at.shape.length, bt.shape.length);
   const lift = (t: Tensor) => cx.reshape(t, [...new Array<number>(rank - t.shape.length).fill(1), ...t.shape]);
-  const y = cx.op('BATCH_MATMUL', [lift(a), (bt = lift(bt))], { adj_y: bTransposed }, bias ? `${name}/matmul` : name);
+  [at, bt] = [lift(at), lift(bt)];
+  const y = cx.op('BATCH_MATMUL', [at, bt], { adj_x: adjX, adj_y: adjY }, bias ? `${name}/matmul` : name);
   return bias ? cx.op('ADD', [y, cx.constant(bias, 'bias')], {}, name) : y;
 }
 
@@ -379,13 +392,14 @@ function gemm(cx: Lowering): void {
   const { attrs } = cx.node;
   const alpha = attrs.float('alpha', 1);
   const beta = attrs.float('beta', 1);
-  const a = cx.layout(cx.in(0), attrs.int('transA', 0) ? [1, 0] : [0, 1]);
+  const av = cx.in(0);
+  const a: Value = attrs.int('transA', 0) ? (av.kind === 'rt' ? { ...av, shape: [av.shape[1]!, av.shape[0]!], perm: av.perm.map((p) => 1 - p) } : { kind: 'const', a: transpose(av.a, [1, 0]) }) : av;
   let b = cx.in(1);
   const transB = attrs.int('transB', 0) === 1;
   if (alpha !== 1 && b.kind === 'const') b = { kind: 'const', a: { ...b.a, data: b.a.data.map((v) => Math.fround(v * alpha)) } };
   const n = transB ? shapeOfValue(b)[0]! : shapeOfValue(b)[1]!;
   const c = cx.maybe(2);
-  const m = a.shape[0]!;
+  const m = shapeOfValue(a)[0]!;
   // A bias that is one row (or a scalar) rides in the FC; a full [M,N] one is added after.
   const rowBias = c?.kind === 'const' && (count(c.a.shape) === n || count(c.a.shape) === 1) && !(c.a.shape.length === 2 && c.a.shape[0] !== 1 && m !== 1)
     ? nd('float32', [n], Array.from({ length: n }, (_, i) => beta * c.a.data[count(c.a.shape) === 1 ? 0 : i]!)) : undefined;
@@ -406,7 +420,7 @@ function matmul(cx: Lowering): void {
   const av = cx.rtIn(0);
   const b = cx.in(1);
   if (av.shape.length < 2 || shapeOfValue(b).length < 2) cx.fail('MatMul with a 1-D operand is not supported');
-  const t = matmulInto(cx, cx.source(av), b, false, undefined, cx.name());
+  const t = matmulInto(cx, av, b, false, undefined, cx.name());
   cx.setRt(0, t);
 }
 

@@ -122,17 +122,20 @@ function geluPattern(cx: Lowering): RtValue | undefined {
   };
   const factors = cx.node.inputs.flatMap((name) => producer(name, 'Mul')?.inputs ?? [name]);
   if (factors.length !== 3) return undefined;
-  const half = factors.findIndex((f) => constant(f, 0.5));
-  const add = factors.map((f) => producer(f, 'Add')).find((n) => n);
-  if (half < 0 || !add) return undefined;
-  const one = add.inputs.findIndex((i) => constant(i, 1));
-  const erfNode = producer(add.inputs[1 - one] ?? '', 'Erf');
-  const scaled = erfNode && (producer(erfNode.inputs[0]!, 'Div') ?? producer(erfNode.inputs[0]!, 'Mul'));
-  if (one < 0 || !scaled) return undefined;
-  const factor = scaled.opType === 'Div' ? Math.SQRT2 : Math.SQRT1_2;
-  const x = scaled.inputs.find((i) => !constant(i, factor));
-  if (!x || !scaled.inputs.some((i) => constant(i, factor)) || !factors.includes(x) || factors.length !== new Set(factors).size) return undefined;
-  return unaryOp(cx, 'GELU', cx.values.get(x)!, { approximate: false });
+  if (!factors.some((f) => constant(f, 0.5)) || factors.length !== new Set(factors).size) return undefined;
+  // The factor (erf(x/√2) + 1), and x itself among the others.
+  for (const f of factors) {
+    const add = producer(f, 'Add');
+    const one = add ? add.inputs.findIndex((i) => constant(i, 1)) : -1;
+    const erfNode = one >= 0 ? producer(add!.inputs[1 - one] ?? '', 'Erf') : undefined;
+    const scaled = erfNode && (producer(erfNode.inputs[0]!, 'Div') ?? producer(erfNode.inputs[0]!, 'Mul'));
+    if (!scaled) continue;
+    const factor = scaled.opType === 'Div' ? Math.SQRT2 : Math.SQRT1_2;
+    const x = scaled.inputs.find((i) => !constant(i, factor));
+    if (x && scaled.inputs.some((i) => constant(i, factor)) && factors.includes(x) && x !== f)
+      return unaryOp(cx, 'GELU', cx.values.get(x)!, { approximate: false });
+  }
+  return undefined;
 }
 
 function pow(cx: Lowering): void {
