@@ -181,6 +181,115 @@ def export(name, model, inputs, opset, gen, fold=True):
     print(f'{name}: opset {opset}, {os.path.getsize(path)} bytes')
 
 
+def qdq_cnn(gen):
+    """A static QDQ model as ONNX Runtime's quantizer writes them, built with onnx.helper: int8 activations
+    (Q→DQ pairs, asymmetric after ReLU), symmetric per-channel int8 weights, int32 biases at s_x·s_w.
+    Expected outputs are the QDQ graph's own semantics evaluated in float64 by torch (quantize: round half
+    to even, saturate), not edgefit's integer arithmetic."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    f64 = torch.float64
+    x = torch.randn(1, 3, 16, 16, generator=gen, dtype=f64)
+    w1 = torch.randn(8, 3, 3, 3, generator=gen, dtype=f64) * 0.3
+    b1 = torch.randn(8, generator=gen, dtype=f64) * 0.1
+    w2 = torch.randn(8, 1, 3, 3, generator=gen, dtype=f64) * 0.4
+    b2 = torch.randn(8, generator=gen, dtype=f64) * 0.1
+    w3 = torch.randn(5, 8, generator=gen, dtype=f64) * 0.5
+    b3 = torch.randn(5, generator=gen, dtype=f64) * 0.1
+
+    def q(a, s, z):
+        return torch.clamp(torch.round(a / s) + z, -128, 127)  # torch.round: half to even
+
+    def qdq(a, s, z):
+        return (q(a, s, z) - z) * s
+
+    def weights(w):
+        s = w.abs().reshape(w.shape[0], -1).max(1).values / 127
+        return torch.round(w / s.reshape(-1, *([1] * (w.dim() - 1)))), s
+
+    def act_params(a, relu):
+        if relu:  # [0, max] over the whole int8 range
+            return float(a.max()) / 255, -128
+        return float(a.abs().max()) / 127, 0
+
+    w1q, s1w = weights(w1)
+    w2q, s2w = weights(w2)
+    w3q, s3w = weights(w3)
+    sx, zx = act_params(x, False)
+    xd = qdq(x, sx, zx)
+    b1q = torch.round(b1 / (sx * s1w))
+    y1 = torch.relu(F.conv2d(xd, w1q * s1w.reshape(-1, 1, 1, 1), b1q * sx * s1w, padding=1))
+    s1, z1 = act_params(y1, True)
+    p1 = F.max_pool2d(qdq(y1, s1, z1), 2)
+    b2q = torch.round(b2 / (s1 * s2w))
+    y2 = F.conv2d(p1, w2q * s2w.reshape(-1, 1, 1, 1), b2q * s1 * s2w, padding=1, groups=8)
+    s2, z2 = act_params(y2, False)
+    g = qdq(y2, s2, z2).mean((2, 3), keepdim=True)
+    s3, z3 = act_params(g, False)
+    flat = qdq(g, s3, z3).flatten(1)
+    b3q = torch.round(b3 / (s3 * s3w))
+    y3 = flat @ (w3q * s3w.reshape(-1, 1)).T + b3q * s3 * s3w
+    s4, z4 = act_params(y3, False)
+    expected = qdq(y3, s4, z4)
+
+    inits = []
+
+    def const(name, array, dtype):
+        inits.append(numpy_helper.from_array(np.asarray(array, dtype=dtype), name))
+        return name
+
+    nodes = []
+
+    def qdq_nodes(inp, name, s, z):
+        const(f'{name}_s', s, np.float32)
+        const(f'{name}_z', z, np.int8)
+        nodes.append(helper.make_node('QuantizeLinear', [inp, f'{name}_s', f'{name}_z'], [f'{name}_q']))
+        nodes.append(helper.make_node('DequantizeLinear', [f'{name}_q', f'{name}_s', f'{name}_z'], [f'{name}_dq']))
+        return f'{name}_dq'
+
+    def dq_weights(name, wq, s, axis=0):
+        const(f'{name}_q', wq.numpy(), np.int8)
+        const(f'{name}_s', s.numpy(), np.float32)
+        const(f'{name}_z', np.zeros(len(s)), np.int8)
+        nodes.append(helper.make_node('DequantizeLinear', [f'{name}_q', f'{name}_s', f'{name}_z'], [f'{name}'], axis=axis))
+        return name
+
+    def dq_bias(name, bq, s):
+        const(f'{name}_q', bq.numpy(), np.int32)
+        const(f'{name}_s', s.numpy(), np.float32)
+        const(f'{name}_z', np.zeros(len(s)), np.int32)
+        nodes.append(helper.make_node('DequantizeLinear', [f'{name}_q', f'{name}_s', f'{name}_z'], [f'{name}'], axis=0))
+        return name
+
+    a = qdq_nodes('input0', 'x', sx, zx)
+    nodes.append(helper.make_node('Conv', [a, dq_weights('w1', w1q, s1w), dq_bias('b1', b1q, sx * s1w)], ['c1'], pads=[1, 1, 1, 1]))
+    nodes.append(helper.make_node('Relu', ['c1'], ['r1']))
+    a = qdq_nodes('r1', 'y1', s1, z1)
+    nodes.append(helper.make_node('MaxPool', [a], ['p1'], kernel_shape=[2, 2], strides=[2, 2]))
+    a = qdq_nodes('p1', 'p1', s1, z1)
+    nodes.append(helper.make_node('Conv', [a, dq_weights('w2', w2q, s2w), dq_bias('b2', b2q, s1 * s2w)], ['c2'], pads=[1, 1, 1, 1], group=8))
+    a = qdq_nodes('c2', 'y2', s2, z2)
+    nodes.append(helper.make_node('GlobalAveragePool', [a], ['g']))
+    a = qdq_nodes('g', 'g', s3, z3)
+    nodes.append(helper.make_node('Flatten', [a], ['f']))
+    a = qdq_nodes('f', 'f', s3, z3)
+    nodes.append(helper.make_node('Gemm', [a, dq_weights('w3', w3q, s3w), dq_bias('b3', b3q, s3 * s3w)], ['fc'], transB=1))
+    out = qdq_nodes('fc', 'out', s4, z4)
+    nodes.append(helper.make_node('Identity', [out], ['output0']))
+    graph = helper.make_graph(nodes, 'qdq_cnn', [helper.make_tensor_value_info('input0', TensorProto.FLOAT, [1, 3, 16, 16])],
+                              [helper.make_tensor_value_info('output0', TensorProto.FLOAT, [1, 5]),
+                               helper.make_tensor_value_info('y2_dq', TensorProto.FLOAT, [1, 8, 8, 8])], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)], producer_name='make-onnx-fixtures')
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(OUT, 'qdq_cnn.onnx'))
+    np.save(os.path.join(OUT, 'qdq_cnn.input0.npy'), x.numpy().astype(np.float32))
+    np.save(os.path.join(OUT, 'qdq_cnn.output0.npy'), expected.numpy().astype(np.float32))
+    np.save(os.path.join(OUT, 'qdq_cnn.output1.npy'), qdq(y2, s2, z2).numpy().astype(np.float32))
+    np.save(os.path.join(OUT, 'qdq_cnn.output_scale.npy'), np.float32([s4, s2]))
+    print(f'qdq_cnn: opset 13, {os.path.getsize(os.path.join(OUT, "qdq_cnn.onnx"))} bytes')
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(0)
@@ -194,6 +303,7 @@ def main():
     export('sequence', Sequence(), [torch.randn(2, 6, 5, generator=gen)], 14, gen)
     export('transformer', TinyTransformer(), [torch.randn(2, 6, 16, generator=gen)], 13, gen)
     export('transformer_opset17', TinyTransformer(), [torch.randn(2, 6, 16, generator=gen)], 17, gen)
+    qdq_cnn(gen)
     export('unet', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 13, gen)
     export('unet_opset17', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 17, gen, fold=False)
 

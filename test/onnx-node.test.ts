@@ -76,6 +76,7 @@ for (const op of ['softmax', 'logsoftmax'])
 add(1, 'test_softmax_example_expanded', 'test_logsoftmax_example_1_expanded');
 for (const op of ['min', 'prod'])
   add(1, ...series(`test_reduce_${op}_`, ['default_axes_keepdims_example', 'default_axes_keepdims_random', 'do_not_keepdims_example', 'do_not_keepdims_random', 'keepdims_example', 'keepdims_random', 'negative_axes_keepdims_example', 'negative_axes_keepdims_random']));
+add(1, 'test_quantizelinear', 'test_dequantizelinear');
 add(1, 'test_lstm_defaults', 'test_lstm_with_initial_bias', 'test_lstm_batchwise', 'test_lstm_with_peepholes');
 add(1, 'test_gru_defaults', 'test_gru_with_initial_bias', 'test_gru_seq_length', 'test_gru_batchwise');
 
@@ -94,6 +95,9 @@ const REFUSED: Record<string, RegExp> = {
   test_resize_upsample_sizes_nearest_floor_align_corners: /samples positions no TFLite resize does/,
   test_resize_upsample_sizes_nearest_round_prefer_ceil_asymmetric: /samples positions no TFLite resize does/,
   test_resize_downsample_sizes_linear_pytorch_half_pixel: /samples positions no TFLite resize does/,
+  // TFLite quantizes activations per tensor only.
+  test_quantizelinear_axis: /per-axis quantization of a run-time tensor/,
+  test_dequantizelinear_axis: /per-axis dequantization of a run-time tensor/,
   test_resize_downsample_scales_linear_align_corners: /samples positions no TFLite resize does/,
   test_resize_downsample_sizes_nearest: /samples positions no TFLite resize does/,
   test_maxpool_2d_dilations: /pooling with dilations/,

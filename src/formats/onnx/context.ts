@@ -11,8 +11,19 @@ import type { Tensor } from '../../ir/model.js';
 import { type Attributes } from './proto.js';
 import { broadcastShape, f32, isFloat, transpose, type NdArray } from './ndarray.js';
 
-export interface RtValue { kind: 'rt'; t: Tensor; shape: number[]; perm: number[] }
-export interface ConstValue { kind: 'const'; a: NdArray }
+/** Affine quantization of an ONNX QuantizeLinear/DequantizeLinear pair (per tensor, or per `axis`). */
+export interface QuantParams { type: 'int8' | 'uint8' | 'int32'; scale: number[]; zeroPoint: number[]; axis: number }
+
+/**
+ * `q`: 'int' = the ONNX value is the integer tensor `t` itself (a QuantizeLinear output); 'dq' = the ONNX
+ * value is float, the dequantized `t` (a DequantizeLinear output), which quantized lowerings read as is.
+ */
+/** The QuantizeLinear a quantized op's output goes into (through a Relu the op fuses, if `relu`). */
+export interface Requantized { node: OnnxNode; relu?: OnnxNode | undefined; params: QuantParams }
+
+export interface RtValue { kind: 'rt'; t: Tensor; shape: number[]; perm: number[]; q?: 'int' | 'dq' }
+/** `q`: a constant that DequantizeLinear made from integers (weights): `a` holds the float values. */
+export interface ConstValue { kind: 'const'; a: NdArray; q?: { ints: NdArray; params: QuantParams } }
 export type Value = RtValue | ConstValue;
 
 export interface OnnxNode {
@@ -38,6 +49,11 @@ export class Lowering {
   /** The node being lowered (for error messages and names). */
   node!: OnnxNode;
 
+  /** The nodes reading each value name. */
+  readonly consumers = new Map<string, OnnxNode[]>();
+  /** QuantizeLinear nodes whose output a quantized lowering already produced. */
+  readonly absorbed = new Set<OnnxNode>();
+  private readonly floats = new WeakMap<RtValue, RtValue>();
   /** The node producing each value name. */
   readonly producers = new Map<string, OnnxNode>();
   /** Names some node or the graph output reads (an output nobody reads may be left unproduced). */
@@ -74,7 +90,54 @@ export class Lowering {
   }
 
   in(i: number): Value {
+    return this.plain(this.raw(i));
+  }
+
+  /** Input i as stored: a DequantizeLinear output stays its integer tensor (for quantized lowerings). */
+  raw(i: number): Value {
     return this.maybe(i) ?? this.fail(`input ${i} is required`, 'MALFORMED');
+  }
+
+  /** A float view of the value: a dequantized integer tensor gets one DEQUANTIZE (made once). */
+  plain(v: Value): Value {
+    if (v.kind !== 'rt' || v.q !== 'dq') return v;
+    let f = this.floats.get(v);
+    if (!f) {
+      f = { kind: 'rt', t: this.b.op1('DEQUANTIZE', [v.t], {}, { names: [`${v.t.name}/dequantized`], dtypes: ['float32'] }), shape: v.shape, perm: v.perm };
+      this.floats.set(v, f);
+    }
+    return f;
+  }
+
+  /**
+   * The QuantizeLinear (int8, per tensor, constant parameters) that is the only reader of output k, or
+   * of a Relu that is its only reader (`relu`: the op fuses it): a quantized lowering produces its
+   * integer output directly.
+   */
+  requantizedBy(k = 0, throughRelu = false): Requantized | undefined {
+    const onlyReader = (name: string | undefined) => {
+      const readers = name ? this.consumers.get(name) ?? [] : [];
+      return readers.length === 1 ? readers[0] : undefined;
+    };
+    let q = onlyReader(this.node.outputs[k]);
+    let relu: OnnxNode | undefined;
+    if (throughRelu && q?.opType === 'Relu') [relu, q] = [q, onlyReader(q.outputs[0])];
+    if (q?.opType !== 'QuantizeLinear') return undefined;
+    const scale = this.values.get(q.inputs[1] ?? '');
+    const zp = q.inputs[2] ? this.values.get(q.inputs[2]) : undefined;
+    // Without a zero point the type is uint8, which TFLite's int8 kernels do not take.
+    if (scale?.kind !== 'const' || scale.a.data.length !== 1 || zp?.kind !== 'const' || zp.a.type !== 'int8') return undefined;
+    return { node: q, relu, params: { type: 'int8', scale: [scale.a.data[0]!], zeroPoint: [zp.a.data[0]!], axis: 0 } };
+  }
+
+  /** Output k as the integer tensor `t` quantized by `by`'s parameters: sets both the float and the QuantizeLinear values. */
+  setQuantized(k: number, t: Tensor, perm: readonly number[], by: Requantized): void {
+    t.quantization = { scale: by.params.scale, zeroPoint: by.params.zeroPoint, axis: 0 };
+    const v = this.setRt(k, t, perm);
+    v.q = 'dq';
+    this.absorbed.add(by.node);
+    if (by.relu) this.absorbed.add(by.relu), this.values.set(by.relu.outputs[0]!, v);
+    this.values.set(by.node.outputs[0]!, { ...v, q: 'int' });
   }
 
   /** Input i, which must be known at import time (weights, shapes, axes…). */
@@ -94,6 +157,7 @@ export class Lowering {
   }
 
   asRt(v: Value): RtValue {
+    v = this.plain(v);
     if (v.kind === 'rt') return v;
     const rank = v.a.shape.length;
     return { kind: 'rt', t: this.constant(v.a, 'const'), shape: v.a.shape, perm: identity(rank) };
@@ -118,16 +182,23 @@ export class Lowering {
   op(type: string, inputs: (Tensor | null)[], options: Record<string, unknown> = {}, name = this.name(), shapes?: number[][]): Tensor {
     // TRANSPOSE_CONV's first input is its int32 output shape; its output is float32 like the data.
     const dtypes = type === 'TRANSPOSE_CONV' ? { dtypes: ['float32' as const] } : {};
-    return this.b.op1(type, inputs, options, { names: [name], ...dtypes, ...(shapes ? { shapes } : {}) });
+    return this.inherit(this.b.op1(type, inputs, options, { names: [name], ...dtypes, ...(shapes ? { shapes } : {}) }), inputs[0]);
+  }
+
+  /** An integer result of data movement keeps its source's quantization (quantized ops set their own after). */
+  private inherit(t: Tensor, from: Tensor | null | undefined): Tensor {
+    if (from?.quantization && t.dtype === from.dtype && t.dtype !== 'float32') t.quantization = { ...from.quantization };
+    return t;
   }
 
   reshape(t: Tensor, shape: readonly number[], name = `${t.name}/reshape`): Tensor {
     if (samePerm(t.shape, shape)) return t;
-    return this.b.op1('RESHAPE', [t, this.b.ints(`${name}/shape`, shape)], { new_shape: [...shape] }, { names: [name] });
+    return this.inherit(this.b.op1('RESHAPE', [t, this.b.ints(`${name}/shape`, shape)], { new_shape: [...shape] }, { names: [name] }), t);
   }
 
   /** The value with its IR axes in order `perm` (IR axis i = ONNX axis perm[i]). */
   layout(v: Value, perm: readonly number[]): Tensor {
+    v = this.plain(v);
     const key = perm.join(',');
     const owner = v.kind === 'const' ? v.a : v;
     let cache = this.layouts.get(owner);
@@ -142,7 +213,7 @@ export class Lowering {
       const moved = irPerm.filter((i) => v.t.shape[i] !== 1);
       // Only size-1 axes change places: the bytes stay in order, a reshape suffices.
       if (moved.every((x, k) => k === 0 || x > moved[k - 1]!)) t = this.reshape(v.t, shape, `${v.t.name}/as_${perm.join('')}`);
-      else t = this.b.op1('TRANSPOSE', [v.t, this.b.ints(`${v.t.name}/perm_${perm.join('')}`, irPerm)], {}, { names: [`${v.t.name}/as_${perm.join('')}`] });
+      else t = this.inherit(this.b.op1('TRANSPOSE', [v.t, this.b.ints(`${v.t.name}/perm_${perm.join('')}`, irPerm)], {}, { names: [`${v.t.name}/as_${perm.join('')}`] }), v.t);
     }
     if (!cache) this.layouts.set(owner, (cache = new Map()));
     cache.set(key, t);

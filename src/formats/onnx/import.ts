@@ -6,10 +6,11 @@ import { channelsLast, identity, Lowering, type OnnxNode } from './context.js';
 import { tryFold } from './fold.js';
 import { NN_OPS } from './lower-nn.js';
 import { RNN_OPS } from './lower-rnn.js';
+import { lowerInt8, QUANT_OPS } from './lower-quant.js';
 import { TENSOR_OPS, type Lower } from './lower-tensor.js';
 import { Attributes, decodeModel, elemType, num, tensorValues } from './proto.js';
 
-const LOWERINGS: Record<string, Lower> = { ...TENSOR_OPS, ...NN_OPS, ...RNN_OPS };
+const LOWERINGS: Record<string, Lower> = { ...TENSOR_OPS, ...NN_OPS, ...RNN_OPS, ...QUANT_OPS };
 /** ONNX operators this importer lowers (some only in the forms their lowering documents). */
 export const SUPPORTED_ONNX_OPS: readonly string[] = [...new Set([...Object.keys(LOWERINGS), 'Shape', 'Size', 'ConstantOfShape', 'Range', 'Not'])].sort();
 
@@ -38,7 +39,7 @@ export async function importOnnx(bytes: Uint8Array, options: ImportOptions): Pro
     const tensorType = inp.type?.tensorType;
     if (!tensorType) throw new EdgefitError('UNSUPPORTED', `${where}: only tensor inputs are supported`);
     const type = elemType(tensorType.elemType ?? 0, where);
-    if (type !== 'float32' && type !== 'bool') throw new EdgefitError('UNSUPPORTED', `${where}: ${type} inputs are not supported (float32 and bool only)`);
+    if (!['float32', 'bool', 'int8', 'uint8'].includes(type)) throw new EdgefitError('UNSUPPORTED', `${where}: ${type} inputs are not supported (float32, bool, int8, uint8)`);
     const dims = (tensorType.shape?.dim ?? []).map((d) => (d.dimValue !== undefined && d.dimValue !== null && num(d.dimValue) > 0 ? num(d.dimValue) : null));
     const given = options.inputShapes?.[k];
     let shape: number[];
@@ -53,8 +54,9 @@ export async function importOnnx(bytes: Uint8Array, options: ImportOptions): Pro
       shape = dims.map((d) => d ?? 1);
     }
     const perm = boundaryPerm(shape.length);
-    const t = cx.b.input(name, perm.map((p) => shape[p]!), type);
-    cx.values.set(name, { kind: 'rt', t, shape, perm });
+    const t = cx.b.input(name, perm.map((p) => shape[p]!), type as 'float32' | 'bool' | 'int8' | 'uint8');
+    // An integer input is quantized data: its DequantizeLinear gives it parameters.
+    cx.values.set(name, { kind: 'rt', t, shape, perm, ...(type === 'int8' || type === 'uint8' ? { q: 'int' as const } : {}) });
     k++;
   }
   if (ioLayout === 'channels-last') notes.push('inputs and outputs of rank 3–5 are channels-last (N, spatial…, C)');
@@ -66,17 +68,18 @@ export async function importOnnx(bytes: Uint8Array, options: ImportOptions): Pro
     return { name, opType: proto.opType ?? '', inputs: proto.input ?? [], outputs: proto.output ?? [], attrs: new Attributes(proto.attribute, `node ${name} (${proto.opType})`) };
   });
   for (const n of nodes) {
-    for (const i of n.inputs) cx.consumed.add(i);
+    for (const i of n.inputs) cx.consumed.add(i), (cx.consumers.get(i) ?? cx.consumers.set(i, []).get(i)!).push(n);
     for (const o of n.outputs) cx.producers.set(o, n);
   }
   for (const o of graph.output ?? []) cx.consumed.add(o.name ?? '');
   for (const node of nodes) {
+    if (cx.absorbed.has(node)) continue;
     cx.node = node;
     try {
       if (!tryFold(cx)) {
         const lower = LOWERINGS[node.opType];
         if (!lower) cx.fail(`operator ${node.opType} is not supported`);
-        lower(cx);
+        if (!lowerInt8(cx, lower)) lower(cx);
       }
     } catch (e) {
       if (e instanceof EdgefitError) throw e.message.includes(`(${node.opType})`) ? e : e.within(cx.describe());

@@ -3,8 +3,9 @@
  * matrix products. 1-D convolutions and pools run as 2-D ones over a height of 1.
  */
 import type { Tensor } from '../../ir/model.js';
-import { channelsLast, identity, type Lowering, normAxis, type RtValue, samePerm, type Value } from './context.js';
+import { channelsLast, identity, type Lowering, normAxis, type RtValue, samePerm, shapeOf, type Value } from './context.js';
 import { elementwise, type Lower } from './lower-tensor.js';
+import { int32Bias, int8Constant, int8Input, int8Weights } from './lower-quant.js';
 import { count, nd, sliceBox, transpose, type NdArray } from './ndarray.js';
 
 const LOWEST_FLOAT = -3.4028234663852886e38;
@@ -85,22 +86,31 @@ const convOptions = (w: Window, padding: string) => ({
 
 function conv(cx: Lowering): void {
   cx.node.attrs.only(['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides']);
-  const x = cx.rtIn(0);
   const weights = cx.constIn(1, 'weights');
+  const group = cx.node.attrs.int('group', 1);
+  const lift4 = (w: NdArray): NdArray => (w.shape.length === 3 ? { ...w, shape: [w.shape[0]!, w.shape[1]!, 1, w.shape[2]!] } : w);
+  const w4 = lift4(weights);
+  const [outC, groupC] = [w4.shape[0]!, w4.shape[1]!];
+  // QDQ: int8 activation in, symmetric int8 weights, requantized output → TFLite's int8 conv.
+  const qx = int8Input(cx, 0);
+  const qw = int8Weights(cx.raw(1));
+  const by = cx.requantizedBy(0, true);
+  const quant = qx && qw && by && (group === 1 || groupC === 1) && (qw.params.scale.length === 1 || qw.params.axis === 0) ? { qx, qw, by } : undefined;
+  const x = quant ? { ...quant.qx, q: undefined } : cx.rtIn(0);
   const oneD = x.shape.length === 3;
-  const w4: NdArray = oneD ? { ...weights, shape: [weights.shape[0]!, weights.shape[1]!, 1, weights.shape[2]!] } : weights;
   const win = windowOf(cx, x.shape.slice(2), weights.shape.slice(2));
   const { t, padding } = padFor(cx, nhwc(cx, x), win);
-  const group = cx.node.attrs.int('group', 1);
-  const [outC, groupC] = [w4.shape[0]!, w4.shape[1]!];
   const inC = x.shape[1]!;
   if (groupC * group !== inC || outC % group) cx.fail(`weights [${weights.shape}] do not fit ${inC} input channels in ${group} groups`, 'MALFORMED');
   const bias = cx.maybeConst(2, 'bias') ?? nd('float32', [outC], new Float64Array(outC));
-  const options = convOptions(win, padding);
+  const options = { ...convOptions(win, padding), fused_activation_function: quant?.by.relu ? 'RELU' : 'NONE' };
+  const filter = (perm: number[], axis: number) =>
+    quant ? int8Constant(cx, quant.qw, (a) => transpose(lift4(a), perm), axis, 'weights') : cx.constant(transpose(w4, perm), 'weights');
+  const biasT = () => (quant ? int32Bias(cx, bias, quant.qx.t.quantization!.scale[0]!, quant.qw.params.scale, 'bias') : cx.constant(bias, 'bias'));
   let y: Tensor;
-  if (group === 1) y = cx.op('CONV_2D', [t, cx.constant(transpose(w4, [0, 2, 3, 1]), 'weights'), cx.constant(bias, 'bias')], options, oneD ? cx.name('2d') : cx.name());
+  if (group === 1) y = cx.op('CONV_2D', [t, filter([0, 2, 3, 1], 0), biasT()], options, oneD ? cx.name('2d') : cx.name());
   else if (groupC === 1)
-    y = cx.op('DEPTHWISE_CONV_2D', [t, cx.constant(transpose(w4, [1, 2, 3, 0]), 'weights'), cx.constant(bias, 'bias')], { ...options, depth_multiplier: outC / inC }, oneD ? cx.name('2d') : cx.name());
+    y = cx.op('DEPTHWISE_CONV_2D', [t, filter([1, 2, 3, 0], 3), biasT()], { ...options, depth_multiplier: outC / inC }, oneD ? cx.name('2d') : cx.name());
   else {
     // Grouped: one CONV_2D per group over its slice of channels, then concatenated.
     const parts = cx.b.op('SPLIT', [cx.ints([3], 'axis'), t], { num_splits: group }, {
@@ -114,7 +124,10 @@ function conv(cx: Lowering): void {
     });
     y = cx.op('CONCATENATION', outs, { axis: 3 }, oneD ? cx.name('2d') : cx.name());
   }
-  fromNhwc(cx, y, oneD);
+  if (!quant) return fromNhwc(cx, y, oneD);
+  y.quantization = { scale: quant.by.params.scale, zeroPoint: quant.by.params.zeroPoint, axis: 0 };
+  if (oneD) y = cx.reshape(y, [y.shape[0]!, y.shape[2]!, y.shape[3]!], cx.name());
+  cx.setQuantized(0, y, channelsLast(oneD ? 3 : 4), quant.by);
 }
 
 /** Kernel [kH,kW] dilated by zeros (ConvTranspose with dilations, exactly). */
@@ -388,21 +401,44 @@ function matmulInto(cx: Lowering, a: Value, b: Value, bTransposed: boolean, bias
   return bias ? cx.op('ADD', [y, cx.constant(bias, 'bias')], {}, name) : y;
 }
 
+/**
+ * QDQ Gemm/MatMul: int8 activation, symmetric int8 weights per tensor or per output unit, requantized
+ * output → TFLite's int8 FULLY_CONNECTED. Returns whether it applied.
+ */
+function quantizedMatmul(cx: Lowering, transA: boolean, transB: boolean, alpha: number, bias: NdArray | undefined): boolean {
+  const qx = int8Input(cx, 0);
+  const qw = int8Weights(cx.raw(1));
+  const by = cx.requantizedBy(0, true);
+  if (!qx || !qw || !by || transA || alpha !== 1 || qw.ints.shape.length !== 2) return false;
+  if (qw.params.scale.length > 1 && qw.params.axis !== (transB ? 0 : 1)) return false;
+  const a: RtValue = { ...qx, q: undefined };
+  const at = cx.source(a);
+  const units = qw.ints.shape[transB ? 0 : 1]!;
+  const w = int8Constant(cx, qw, (x) => (transB ? x : transpose(x, [1, 0])), 0, 'weights');
+  const b = int32Bias(cx, bias ?? nd('float32', [units], new Float64Array(units)), qx.t.quantization!.scale[0]!, qw.params.scale, 'bias');
+  const y = cx.op('FULLY_CONNECTED', [at, w, b], { keep_num_dims: at.shape.length > 2, fused_activation_function: by.relu ? 'RELU' : 'NONE' });
+  cx.setQuantized(0, y, identity(y.shape.length), by);
+  return true;
+}
+
 function gemm(cx: Lowering): void {
   const { attrs } = cx.node;
   const alpha = attrs.float('alpha', 1);
   const beta = attrs.float('beta', 1);
-  const av = cx.in(0);
-  const a: Value = attrs.int('transA', 0) ? (av.kind === 'rt' ? { ...av, shape: [av.shape[1]!, av.shape[0]!], perm: av.perm.map((p) => 1 - p) } : { kind: 'const', a: transpose(av.a, [1, 0]) }) : av;
-  let b = cx.in(1);
+  const transA = attrs.int('transA', 0) === 1;
   const transB = attrs.int('transB', 0) === 1;
-  if (alpha !== 1 && b.kind === 'const') b = { kind: 'const', a: { ...b.a, data: b.a.data.map((v) => Math.fround(v * alpha)) } };
-  const n = transB ? shapeOfValue(b)[0]! : shapeOfValue(b)[1]!;
+  const aShape = shapeOf(cx.raw(0));
+  const m = aShape[transA ? 1 : 0]!;
+  const n = shapeOf(cx.raw(1))[transB ? 0 : 1]!;
   const c = cx.maybe(2);
-  const m = shapeOfValue(a)[0]!;
   // A bias that is one row (or a scalar) rides in the FC; a full [M,N] one is added after.
   const rowBias = c?.kind === 'const' && (count(c.a.shape) === n || count(c.a.shape) === 1) && !(c.a.shape.length === 2 && c.a.shape[0] !== 1 && m !== 1)
     ? nd('float32', [n], Array.from({ length: n }, (_, i) => beta * c.a.data[count(c.a.shape) === 1 ? 0 : i]!)) : undefined;
+  if ((!c || rowBias) && quantizedMatmul(cx, transA, transB, alpha, rowBias)) return;
+  const av = cx.in(0);
+  const a: Value = transA ? (av.kind === 'rt' ? { ...av, shape: [av.shape[1]!, av.shape[0]!], perm: av.perm.map((p) => 1 - p) } : { kind: 'const', a: transpose(av.a, [1, 0]) }) : av;
+  let b = cx.in(1);
+  if (alpha !== 1 && b.kind === 'const') b = { kind: 'const', a: { ...b.a, data: b.a.data.map((v) => Math.fround(v * alpha)) } };
   const needsAfter = (c && !rowBias) || (alpha !== 1 && b.kind !== 'const');
   let y: Value = { kind: 'rt', t: matmulInto(cx, a, b, transB, rowBias, needsAfter ? cx.name('matmul') : cx.name()), shape: [m, n], perm: [0, 1] };
   if (alpha !== 1 && b.kind !== 'const') y = elementwise(cx, 'MUL', [y, { kind: 'const', a: nd('float32', [], [alpha]) }], {}, c && !rowBias ? cx.name('scaled') : cx.name());
@@ -414,9 +450,10 @@ function gemm(cx: Lowering): void {
   cx.set(0, y);
 }
 
-const shapeOfValue = (v: Value): number[] => (v.kind === 'const' ? v.a.shape : v.shape);
+const shapeOfValue = shapeOf;
 
 function matmul(cx: Lowering): void {
+  if (quantizedMatmul(cx, false, false, 1, undefined)) return;
   const av = cx.rtIn(0);
   const b = cx.in(1);
   if (av.shape.length < 2 || shapeOfValue(b).length < 2) cx.fail('MatMul with a 1-D operand is not supported');
