@@ -129,12 +129,12 @@ class UNet(nn.Module):
 
 
 class Sequence(nn.Module):
-    """A batch-first LSTM, a bidirectional GRU over its outputs, a linear head on the last step (rank-3 [B,T,F]: convert with ioLayout 'source')."""
+    """A batch-first bidirectional LSTM, a bidirectional GRU over its outputs, a linear head on the last step (rank-3 [B,T,F]: convert with ioLayout 'source')."""
 
     def __init__(self):
         super().__init__()
-        self.lstm = nn.LSTM(5, 8, batch_first=True)
-        self.gru = nn.GRU(8, 6, batch_first=True, bidirectional=True)
+        self.lstm = nn.LSTM(5, 8, batch_first=True, bidirectional=True)
+        self.gru = nn.GRU(16, 6, batch_first=True, bidirectional=True)
         self.fc = nn.Linear(12, 4)
 
     def forward(self, x):
@@ -290,6 +290,38 @@ def qdq_cnn(gen):
     print(f'qdq_cnn: opset 13, {os.path.getsize(os.path.join(OUT, "qdq_cnn.onnx"))} bytes')
 
 
+def opset18_ops(gen):
+    """Opset-18 forms torch 1.13 cannot export (axes as inputs, Split's num_outputs), built with onnx.helper;
+    expected outputs from numpy."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    x = torch.randn(1, 4, 6, 6, generator=gen).numpy()
+    inits = [numpy_helper.from_array(np.array([1], dtype=np.int64), 'mean_axes'),
+             numpy_helper.from_array(np.array([1, 2, 1, 2], dtype=np.int64), 'pads'),
+             numpy_helper.from_array(np.array([2, 3], dtype=np.int64), 'pad_axes'),
+             numpy_helper.from_array(np.array(0.5, dtype=np.float32), 'pad_value')]
+    nodes = [
+        helper.make_node('ReduceMean', ['input0', 'mean_axes'], ['mean'], keepdims=0),
+        helper.make_node('Split', ['input0'], ['part0', 'part1', 'part2'], axis=2, num_outputs=3),
+        helper.make_node('Pad', ['part1', 'pads', 'pad_value', 'pad_axes'], ['padded'], mode='constant'),
+        helper.make_node('ReduceMax', ['padded', 'mean_axes'], ['max'], keepdims=1),
+    ]
+    outputs = {'mean': x.mean(1), 'part0': x[:, :, 0:2], 'padded': None, 'max': None}
+    padded = np.pad(x[:, :, 2:4], [(0, 0), (0, 0), (1, 1), (2, 2)], constant_values=0.5)
+    outputs['padded'] = padded
+    outputs['max'] = padded.max(1, keepdims=True)
+    graph = helper.make_graph(nodes, 'opset18', [helper.make_tensor_value_info('input0', TensorProto.FLOAT, list(x.shape))],
+                              [helper.make_tensor_value_info(k, TensorProto.FLOAT, list(v.shape)) for k, v in outputs.items()], inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 18)], producer_name='make-onnx-fixtures')
+    model.ir_version = 8
+    onnx.save(model, os.path.join(OUT, 'opset18.onnx'))
+    np.save(os.path.join(OUT, 'opset18.input0.npy'), x.astype(np.float32))
+    for k, v in enumerate(outputs.values()):
+        np.save(os.path.join(OUT, f'opset18.output{k}.npy'), v.astype(np.float32))
+    print(f'opset18: {os.path.getsize(os.path.join(OUT, "opset18.onnx"))} bytes')
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(0)
@@ -304,6 +336,7 @@ def main():
     export('transformer', TinyTransformer(), [torch.randn(2, 6, 16, generator=gen)], 13, gen)
     export('transformer_opset17', TinyTransformer(), [torch.randn(2, 6, 16, generator=gen)], 17, gen)
     qdq_cnn(gen)
+    opset18_ops(gen)
     export('unet', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 13, gen)
     export('unet_opset17', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 17, gen, fold=False)
 

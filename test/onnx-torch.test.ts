@@ -1,5 +1,6 @@
 /**
- * Real PyTorch exports (scripts/make-onnx-fixtures.py: torch 1.13, opsets 11/13/17) converted with the
+ * Real PyTorch exports (scripts/make-onnx-fixtures.py: torch 1.13, opsets 11/13/14/17; plus one opset-18
+ * graph built with onnx.helper, expected values from numpy) converted with the
  * default channels-last I/O, run in edgefit's Interpreter and in real TFLite, compared with PyTorch's own
  * outputs (|d| ≤ 1e-5·max(1,|ref|)). Inputs and expected outputs are moved to channels-last here.
  */
@@ -46,7 +47,7 @@ function arrays(model: string, kind: 'input' | 'output'): Arr[] {
 /** Model → ioLayout (the sequence model's rank-3 [B,T,F] tensors are not channels-first images). */
 const MODELS: Record<string, 'channels-last' | 'source'> = {
   cnn: 'channels-last', mobile_block: 'channels-last', mlp: 'channels-last', audio: 'channels-last', unet: 'channels-last',
-  unet_opset17: 'channels-last', sequence: 'source', transformer: 'source', transformer_opset17: 'source',
+  unet_opset17: 'channels-last', sequence: 'source', transformer: 'source', transformer_opset17: 'source', opset18: 'source',
 };
 
 /** Lowerings the fixtures are there to exercise. */
@@ -56,6 +57,7 @@ const EXPECTED_OPS: Record<string, string[]> = {
   audio: ['LEAKY_RELU', 'ELU', 'AVERAGE_POOL_2D', 'DEPTHWISE_CONV_2D'],
   unet: ['TRANSPOSE_CONV', 'MIRROR_PAD', 'RESIZE_NEAREST_NEIGHBOR', 'RESIZE_BILINEAR'],
   sequence: ['UNIDIRECTIONAL_SEQUENCE_LSTM', 'GATHER'],
+  opset18: ['MEAN', 'SPLIT_V', 'PADV2', 'REDUCE_MAX'],
   transformer: ['GELU', 'BATCH_MATMUL', 'SOFTMAX', 'SQRT', 'MEAN'],
   transformer_opset17: ['GELU', 'BATCH_MATMUL', 'RSQRT'],
 };
@@ -75,7 +77,7 @@ for (const [name, ioLayout] of Object.entries(MODELS)) {
     try {
       const theirs = compareOutputs(oracle.run(inputs.map((a) => a.data)) as Float32Array[], expected.map((a) => a.data), {}, `${name} TFLite`);
       const transposes = graph.ops.filter((op) => op.type === 'TRANSPOSE').length;
-      console.log(`# ${name}: ${graph.ops.length} ops, ${transposes} TRANSPOSE; worst diff vs PyTorch: edgefit ${ours.worst.toExponential(2)}, TFLite ${theirs.worst.toExponential(2)}`);
+      console.log(`# ${name}: ${graph.ops.length} ops, ${transposes} TRANSPOSE; worst diff vs expected: edgefit ${ours.worst.toExponential(2)}, TFLite ${theirs.worst.toExponential(2)}`);
     } finally {
       oracle.dispose();
     }
@@ -128,4 +130,19 @@ test('errors: truncated file, unsupported op, unknown dimensions', async () => {
   const batch = editedCnn((g) => (g.input[0]!.type!.tensorType!.shape!.dim![0] = { dimParam: 'batch' }));
   const { notes } = await importModel(batch);
   assert.ok(notes.some((n) => /unknown batch size set to 1/.test(n)));
+});
+
+test('damaged files: every byte-flipped copy converts or fails with an EdgefitError', async () => {
+  const bytes = new Uint8Array(readFileSync(join(FIXTURES, 'cnn.onnx')));
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let k = 0; k < 200; k++) {
+    const copy = bytes.slice();
+    for (let f = 0; f < 4; f++) copy[next() % copy.length] = next() % 256;
+    try {
+      await importModel(copy, { fileName: 'cnn.onnx' });
+    } catch (e) {
+      assert.ok(e instanceof EdgefitError, `copy ${k}: ${(e as Error).stack}`);
+    }
+  }
 });

@@ -18,6 +18,16 @@ const MIN_OPSET = 1;
 const MAX_OPSET = 21;
 
 export async function importOnnx(bytes: Uint8Array, options: ImportOptions): Promise<ImportResult> {
+  try {
+    return convert(bytes, options);
+  } catch (e) {
+    // A damaged file can break invariants protobuf decoding does not check: still a typed error.
+    if (e instanceof EdgefitError) throw e;
+    throw new EdgefitError('MALFORMED', `ONNX model is inconsistent: ${(e as Error).message}`);
+  }
+}
+
+function convert(bytes: Uint8Array, options: ImportOptions): ImportResult {
   const model = decodeModel(bytes);
   const graph = model.graph!;
   const opsetEntry = (model.opsetImport ?? []).find((o) => !o.domain || o.domain === 'ai.onnx');
