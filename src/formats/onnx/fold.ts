@@ -10,19 +10,15 @@ import { reshapeTarget, sliceSpec, squeezeAxes, unsqueezeShape } from './shapes.
 type Folder = (cx: Lowering, a: NdArray[]) => NdArray[];
 
 const unary = (fn: (x: number) => number): Folder => (_cx, [a]) => [mapN([a!], a!.type, fn)];
-const binary = (fn: (x: number, y: number) => number, result?: ElemType): Folder => (_cx, [a, b]) => {
-  const type = result ?? a!.type;
-  const intDiv = !isFloat(a!.type) && fn === DIV;
-  return [mapN([a!, b!], type, intDiv ? (x, y) => Math.trunc(x / y) : fn)];
-};
-const DIV = (x: number, y: number): number => x / y;
+const binary = (fn: (x: number, y: number) => number, result?: ElemType): Folder => (_cx, [a, b]) => [mapN([a!, b!], result ?? a!.type, fn)];
 const bool = (fn: (x: number, y: number) => boolean): Folder => binary((x, y) => (fn(x, y) ? 1 : 0), 'bool');
 
 export const FOLDERS: Record<string, Folder> = {
   Add: binary((x, y) => x + y),
   Sub: binary((x, y) => x - y),
   Mul: binary((x, y) => x * y),
-  Div: binary(DIV),
+  // Integer division truncates, as ONNX Runtime's does.
+  Div: (_cx, [a, b]) => [mapN([a!, b!], a!.type, isFloat(a!.type) ? (x, y) => x / y : (x, y) => Math.trunc(x / y))],
   Pow: binary(Math.pow),
   Equal: bool((x, y) => x === y),
   Less: bool((x, y) => x < y),

@@ -30,13 +30,21 @@ export function unaryOp(cx: Lowering, type: string, v: Value, options: Record<st
 const unary = (type: string, options: (cx: Lowering) => Record<string, unknown> = () => ({})): Lower => (cx) =>
   cx.set(0, unaryOp(cx, type, cx.in(0), options(cx)));
 
-/** A binary op over all inputs, left to right (Max/Min/Sum take any number). */
-const variadic = (type: string): Lower => (cx) => {
+/** A binary op folded over all inputs, left to right (Max/Min/Sum/Mean take any number); the last result is named `name`. */
+function chain(cx: Lowering, type: string, name: string): Value {
   let acc: Value = cx.in(0);
   for (let i = 1; i < cx.node.inputs.length; i++)
-    acc = elementwise(cx, type, [acc, cx.in(i)], {}, i === cx.node.inputs.length - 1 ? cx.name() : cx.name(`${type.toLowerCase()}${i}`));
-  cx.set(0, acc);
-};
+    acc = elementwise(cx, type, [acc, cx.in(i)], {}, i === cx.node.inputs.length - 1 ? name : cx.name(`${type.toLowerCase()}${i}`));
+  return acc;
+}
+
+const variadic = (type: string): Lower => (cx) => cx.set(0, chain(cx, type, cx.name()));
+
+function mean(cx: Lowering): void {
+  const n = cx.node.inputs.length;
+  const sum = chain(cx, 'ADD', cx.name('sum'));
+  cx.set(0, n === 1 ? sum : elementwise(cx, 'MUL', [sum, scalar(1 / n)]));
+}
 
 function clip(cx: Lowering): void {
   const bound = (i: number, attr: string, def: number) => {
@@ -70,7 +78,7 @@ function elu(cx: Lowering): void {
   if (alpha === 1) return cx.set(0, unaryOp(cx, 'ELU', x));
   const neg = elementwise(cx, 'MINIMUM', [x, scalar(0)], {}, cx.name('neg'));
   const em1 = elementwise(cx, 'SUB', [unaryOp(cx, 'EXP', neg, {}, cx.name('exp')), scalar(1)], {}, cx.name('expm1'));
-  const scaled = alpha === 1 ? em1 : elementwise(cx, 'MUL', [em1, scalar(alpha)], {}, cx.name('scaled'));
+  const scaled = elementwise(cx, 'MUL', [em1, scalar(alpha)], {}, cx.name('scaled'));
   cx.set(0, elementwise(cx, 'ADD', [unaryOp(cx, 'RELU', x, {}, cx.name('pos')), scaled]));
 }
 
@@ -293,10 +301,12 @@ function constantNode(cx: Lowering): void {
   cx.set(0, { kind: 'const', a });
 }
 
+/** Casts between float types keep the float32 tensor; other run-time casts are refused. */
 function castNode(cx: Lowering): void {
   const to = elemType(cx.node.attrs.int('to', 0), cx.describe());
-  if (to !== 'float32' && to !== 'float64' && to !== 'float16') cx.fail(`Cast of a run-time value to ${to} is not supported`);
-  cx.set(0, cx.in(0));
+  const x = cx.rtIn(0);
+  if (!['float32', 'float64', 'float16'].includes(to) || x.t.dtype !== 'float32') cx.fail(`Cast of a ${x.t.dtype} run-time value to ${to} is not supported`);
+  cx.set(0, x);
 }
 
 /** Expand = multiply by ones of the target shape (exact, including −0). */
@@ -309,7 +319,8 @@ const alias: Lower = (cx) => cx.set(0, cx.in(0));
 
 function dropout(cx: Lowering): void {
   if (cx.used(1)) cx.fail('Dropout mask output is not supported');
-  if (cx.maybe(2)?.kind === 'rt' || (cx.maybe(2)?.kind === 'const' && (cx.in(2) as { a: { data: Float64Array } }).a.data[0])) cx.fail('Dropout in training mode');
+  const training = cx.maybe(2);
+  if (training && (training.kind === 'rt' || training.a.data[0])) cx.fail('Dropout in training mode is not supported');
   alias(cx);
 }
 
@@ -354,11 +365,7 @@ export const TENSOR_OPS: Record<string, Lower> = {
   Cos: unary('COS'),
   Erf: erf,
   Gelu: (cx) => cx.set(0, unaryOp(cx, 'GELU', cx.in(0), { approximate: cx.node.attrs.string('approximate', 'none') === 'tanh' })),
-  Mean: (cx) => {
-    variadic('ADD')(cx);
-    const n = cx.node.inputs.length;
-    if (n > 1) cx.set(0, elementwise(cx, 'MUL', [cx.values.get(cx.node.outputs[0]!)!, scalar(1 / n)], {}, cx.name('mean')));
-  },
+  Mean: mean,
   Equal: compare('EQUAL'),
   Less: compare('LESS'),
   LessOrEqual: compare('LESS_EQUAL'),
