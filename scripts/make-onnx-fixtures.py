@@ -182,7 +182,8 @@ def export(name, model, inputs, opset, gen, fold=True):
 
 
 def qdq_cnn(gen):
-    """A static QDQ model as ONNX Runtime's quantizer writes them, built with onnx.helper: int8 activations
+    """A static QDQ model as ONNX Runtime's quantizer writes them, built with onnx.helper (conv+ReLU, max
+    pool, depthwise conv, residual add, global pool, flatten, linear): int8 activations
     (Q→DQ pairs, asymmetric after ReLU), symmetric per-channel int8 weights, int32 biases at s_x·s_w.
     Expected outputs are the QDQ graph's own semantics evaluated in float64 by torch (quantize: round half
     to even, saturate), not edgefit's integer arithmetic."""
@@ -225,7 +226,9 @@ def qdq_cnn(gen):
     b2q = torch.round(b2 / (s1 * s2w))
     y2 = F.conv2d(p1, w2q * s2w.reshape(-1, 1, 1, 1), b2q * s1 * s2w, padding=1, groups=8)
     s2, z2 = act_params(y2, False)
-    g = qdq(y2, s2, z2).mean((2, 3), keepdim=True)
+    res = p1 + qdq(y2, s2, z2)
+    sr, zr = act_params(res, False)
+    g = qdq(res, sr, zr).mean((2, 3), keepdim=True)
     s3, z3 = act_params(g, False)
     flat = qdq(g, s3, z3).flatten(1)
     b3q = torch.round(b3 / (s3 * s3w))
@@ -270,6 +273,8 @@ def qdq_cnn(gen):
     a = qdq_nodes('p1', 'p1', s1, z1)
     nodes.append(helper.make_node('Conv', [a, dq_weights('w2', w2q, s2w), dq_bias('b2', b2q, s1 * s2w)], ['c2'], pads=[1, 1, 1, 1], group=8))
     a = qdq_nodes('c2', 'y2', s2, z2)
+    nodes.append(helper.make_node('Add', ['p1_dq', a], ['res']))
+    a = qdq_nodes('res', 'res', sr, zr)
     nodes.append(helper.make_node('GlobalAveragePool', [a], ['g']))
     a = qdq_nodes('g', 'g', s3, z3)
     nodes.append(helper.make_node('Flatten', [a], ['f']))

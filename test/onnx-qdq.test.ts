@@ -1,7 +1,7 @@
 /**
  * A static QDQ ONNX model (scripts/make-onnx-fixtures.py: int8 activations, per-channel int8 weights,
  * int32 biases, as ONNX Runtime's quantizer writes them) becomes an int8 TFLite model: QUANTIZE at the
- * input, integer conv / depthwise / pool / mean / fully-connected, DEQUANTIZE at the output. Reference:
+ * input, integer conv / depthwise / pool / residual add / mean / fully-connected, DEQUANTIZE at the output. Reference:
  * the QDQ graph's semantics evaluated in float64 by the fixture script. Integer kernels requantize with
  * fixed-point multipliers where the float reference rounds exactly, so results may differ by a step of
  * the output scale (measured and bounded below); edgefit and TFLite are also compared with each other.
@@ -43,7 +43,7 @@ test('QDQ CNN → int8 TFLite ops, agreeing with the QDQ semantics and with TFLi
   const { model } = await importModel(new Uint8Array(readFileSync(join(FIXTURES, 'qdq_cnn.onnx'))));
   const g = model.graphs[0]!;
   const types = g.ops.map((op) => op.type);
-  assert.deepEqual(types, ['QUANTIZE', 'CONV_2D', 'MAX_POOL_2D', 'DEPTHWISE_CONV_2D', 'MEAN', 'RESHAPE', 'FULLY_CONNECTED', 'DEQUANTIZE', 'DEQUANTIZE'], types.join(' '));
+  assert.deepEqual(types, ['QUANTIZE', 'CONV_2D', 'MAX_POOL_2D', 'DEPTHWISE_CONV_2D', 'ADD', 'MEAN', 'RESHAPE', 'FULLY_CONNECTED', 'DEQUANTIZE', 'DEQUANTIZE'], types.join(' '));
   for (const op of g.ops.slice(1, -2)) {
     assert.equal(op.inputs[0]!.dtype, 'int8', `${op.type} input`);
     assert.equal(op.outputs[0]!.dtype, 'int8', `${op.type} output`);
