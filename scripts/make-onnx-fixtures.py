@@ -86,7 +86,7 @@ class Mlp(nn.Module):
     def forward(self, x):
         x = torch.tanh(self.bn(self.fc1(x)))
         x = torch.sigmoid(self.fc2(x)) * x[:, :16]
-        return F.log_softmax(self.fc3(x), dim=1), F.softmax(self.fc3(x), dim=-1)
+        return F.log_softmax(self.fc3(x), dim=1), F.softmax(self.fc3(x), dim=-1), torch.logsumexp(x, dim=1)
 
 
 class Audio(nn.Module):

@@ -54,6 +54,7 @@ const MODELS: Record<string, 'channels-last' | 'source'> = {
 const EXPECTED_OPS: Record<string, string[]> = {
   cnn: ['CONV_2D', 'DEPTHWISE_CONV_2D', 'MAX_POOL_2D', 'MEAN', 'FULLY_CONNECTED'],
   mobile_block: ['HARD_SWISH', 'RELU_0_TO_1', 'RELU6', 'SPLIT', 'CONCATENATION'],
+  mlp: ['LOG_SOFTMAX', 'SOFTMAX', 'EXP', 'LOG', 'SUM'],
   audio: ['LEAKY_RELU', 'ELU', 'AVERAGE_POOL_2D', 'DEPTHWISE_CONV_2D'],
   unet: ['TRANSPOSE_CONV', 'MIRROR_PAD', 'RESIZE_NEAREST_NEIGHBOR', 'RESIZE_BILINEAR'],
   sequence: ['UNIDIRECTIONAL_SEQUENCE_LSTM', 'GATHER'],

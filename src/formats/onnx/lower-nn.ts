@@ -496,6 +496,14 @@ function instanceNorm(cx: Lowering): void {
   cx.set(0, elementwise(cx, 'ADD', [elementwise(cx, 'MUL', [y, perChannel(1)], {}, cx.name('scaled')), perChannel(2)]));
 }
 
+/** MeanVarianceNormalization: (x − mean) / √var over `axes` (default N, H, W). */
+function meanVarianceNorm(cx: Lowering): void {
+  const x = cx.rtIn(0);
+  const axes = (cx.node.attrs.ints('axes') ?? [0, 2, 3]).map((a) => normAxis(a, x.shape.length));
+  // ONNX divides by (σ + 10⁻⁹); normalize's 1/√(σ² + ε) with ε = 10⁻¹⁸ is the same to float precision.
+  cx.set(0, normalize(cx, x, axes, 1e-18).y);
+}
+
 const blockOp = (type: 'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH'): Lower => (cx) => {
   const x = cx.rtIn(0);
   const block = cx.node.attrs.int('blocksize') ?? cx.fail('blocksize is required', 'MALFORMED');
@@ -512,6 +520,7 @@ const blockOp = (type: 'DEPTH_TO_SPACE' | 'SPACE_TO_DEPTH'): Lower => (cx) => {
 export const NN_OPS: Record<string, Lower> = {
   LayerNormalization: layerNorm,
   InstanceNormalization: instanceNorm,
+  MeanVarianceNormalization: meanVarianceNorm,
   DepthToSpace: blockOp('DEPTH_TO_SPACE'),
   SpaceToDepth: blockOp('SPACE_TO_DEPTH'),
   Conv: conv,

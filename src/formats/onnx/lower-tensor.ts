@@ -176,20 +176,33 @@ const softmax = (log: boolean): Lower => (cx) => {
 const lastAxisSoftmax = (cx: Lowering, t: Tensor, log: boolean, name: string): Tensor =>
   log ? cx.op('LOG_SOFTMAX', [t], {}, name) : cx.op('SOFTMAX', [t], { beta: 1 }, name);
 
-const reduce = (type: string, axesFromInputSince: number): Lower => (cx) => {
-  const x = cx.rtIn(0);
+/**
+ * A reduction over ONNX axes remapped to IR axes; `before` transforms the input elementwise and `after`
+ * (a unary op) the result, for the composed reductions (L1, L2, sum of squares, log-sum(-exp)).
+ */
+const reduce = (type: string, axesFromInputSince: number, before?: (cx: Lowering, x: RtValue) => RtValue, after?: string): Lower => (cx) => {
+  const input = cx.rtIn(0);
+  const x = before ? before(cx, input) : input;
   const rank = x.shape.length;
   const keep = cx.node.attrs.int('keepdims', 1) === 1;
   let axes = axesArg(cx, 1, axesFromInputSince, rank);
   if (!axes || !axes.length) {
-    if (axes && cx.node.attrs.int('noop_with_empty_axes', 0)) return cx.set(0, x);
+    if (axes && cx.node.attrs.int('noop_with_empty_axes', 0)) return cx.set(0, input);
     axes = identity(rank);
   }
   const irAxes = axes.map((a) => x.perm.indexOf(a)).sort((a, b) => a - b);
-  const t = cx.op(type, [x.t, cx.ints(irAxes, 'axes')], { keep_dims: keep });
+  const t = cx.op(type, [x.t, cx.ints(irAxes, 'axes')], { keep_dims: keep }, after ? cx.name('reduced') : cx.name());
   const perm = keep ? x.perm : x.perm.filter((p) => !axes!.includes(p)).map((p) => p - axes!.filter((a) => a < p).length);
-  cx.setRt(0, t, perm);
+  cx.setRt(0, after ? cx.op(after, [t]) : t, perm);
 };
+
+const squared = (cx: Lowering, x: RtValue): RtValue => elementwise(cx, 'MUL', [x, x], {}, cx.name('squared'));
+const elementwiseBefore = (type: string) => (cx: Lowering, x: RtValue): RtValue => unaryOp(cx, type, x, {}, cx.name(type.toLowerCase()));
+
+/** softplus(x) = log(eˣ + 1); softsign(x) = x / (|x| + 1). */
+const softplus: Lower = (cx) => cx.set(0, unaryOp(cx, 'LOG', elementwise(cx, 'ADD', [unaryOp(cx, 'EXP', cx.in(0), {}, cx.name('exp')), scalar(1)], {}, cx.name('exp1'))));
+const softsign: Lower = (cx) =>
+  cx.set(0, elementwise(cx, 'DIV', [cx.in(0), elementwise(cx, 'ADD', [unaryOp(cx, 'ABS', cx.in(0), {}, cx.name('abs')), scalar(1)], {}, cx.name('abs1'))]));
 
 function concat(cx: Lowering): void {
   const vals = cx.node.inputs.map((_, i) => cx.in(i)).filter((v) => count(shapeOf(v)) > 0);
@@ -358,6 +371,13 @@ export const TENSOR_OPS: Record<string, Lower> = {
   ReduceMax: reduce('REDUCE_MAX', 18),
   ReduceSum: reduce('SUM', 13),
   ReduceMin: reduce('REDUCE_MIN', 18),
+  ReduceL1: reduce('SUM', 18, elementwiseBefore('ABS')),
+  ReduceL2: reduce('SUM', 18, squared, 'SQRT'),
+  ReduceSumSquare: reduce('SUM', 18, squared),
+  ReduceLogSum: reduce('SUM', 18, undefined, 'LOG'),
+  ReduceLogSumExp: reduce('SUM', 18, elementwiseBefore('EXP'), 'LOG'),
+  Softplus: softplus,
+  Softsign: softsign,
   ReduceProd: reduce('REDUCE_PROD', 18),
   Floor: unary('FLOOR'),
   Ceil: unary('CEIL'),
