@@ -5,14 +5,17 @@
  * (a GATHER); bidirectional runs both and stacks them on ONNX's num_directions axis.
  */
 import type { Tensor } from '../../ir/model.js';
-import { type Lowering, type Value } from './context.js';
+import { type Lowering, samePerm, type Value } from './context.js';
 import type { Lower } from './lower-tensor.js';
 import { nd, sliceBox, type NdArray } from './ndarray.js';
 
 interface Recurrent {
+  /** The sequence in the IR, [B,T,I] when `batchMajor`, else [T,B,I]. */
   x: Tensor;
-  /** 1 = batch-major ([B,T,I], opset 14's layout attribute). */
+  /** ONNX's layout attribute (opset 14): 1 = its tensors are batch-major. */
   layout: number;
+  /** Whether the IR holds the sequence batch-major (whatever ONNX's layout: a Transpose before is free). */
+  batchMajor: boolean;
   steps: number;
   batch: number;
   hidden: number;
@@ -40,7 +43,12 @@ function recurrent(cx: Lowering, gates: number, activations: string[]): Recurren
   const b = cx.maybeConst(3, 'B') ?? nd('float32', [directions.length, 2 * gates * hidden], new Float64Array(directions.length * 2 * gates * hidden));
   const lens = cx.maybeConst(4, 'sequence_lens');
   if (lens && Array.from(lens.data).some((l) => l !== steps)) cx.fail('sequence_lens shorter than the sequence are not supported');
-  return { x: cx.source(x), layout, steps, batch, hidden, directions, w, r, b };
+  // PyTorch's batch_first exports Transpose(x) → LSTM/GRU: the IR already holds the other orientation,
+  // which TFLite's LSTM (time_major=false) and the unrolled GRU read as they are.
+  const swapped = samePerm(x.perm, [1, 0, 2]);
+  const direct = swapped || samePerm(x.perm, [0, 1, 2]);
+  const batchMajor = direct ? (layout === 1) !== swapped : layout === 1;
+  return { x: direct ? x.t : cx.source(x), layout, batchMajor, steps, batch, hidden, directions, w, r, b };
 }
 
 /** Rows [gate·H, (gate+1)·H) of direction d of a [D, G·H, K] weight. */
@@ -56,7 +64,7 @@ function gateBias(b: NdArray, d: number, gate: number, h: number, gates: number)
 /** The sequence reversed along its time axis. */
 function reverseTime(cx: Lowering, t: Tensor, rec: Recurrent, name: string): Tensor {
   const idx = Int32Array.from({ length: rec.steps }, (_, i) => rec.steps - 1 - i);
-  return cx.op('GATHER', [t, cx.b.constant(`${name}/indices`, idx, [rec.steps])], { axis: rec.layout ? 1 : 0 }, name);
+  return cx.op('GATHER', [t, cx.b.constant(`${name}/indices`, idx, [rec.steps])], { axis: rec.batchMajor ? 1 : 0 }, name);
 }
 
 /** Initial state input i must be absent or zero (TFLite's state tensors start at zero). */
@@ -67,21 +75,24 @@ function requireZeroState(cx: Lowering, i: number, what: string): void {
 
 /** Y ([T,D,B,H] or [B,T,D,H]) and Y_h ([D,B,H] or [B,D,H]) from per-direction outputs [T,B,H] / [B,T,H]. */
 function setOutputs(cx: Lowering, rec: Recurrent, ys: Tensor[]): void {
-  const { steps, batch, hidden, layout } = rec;
-  const dirAxis = layout ? 2 : 1;
+  const { steps, batch, hidden, batchMajor } = rec;
   const multi = ys.length > 1;
+  // The IR orientation of the outputs follows the sequence's; where it differs from ONNX's layout, only the permutation says so.
+  const flipped = batchMajor !== (rec.layout === 1);
   if (cx.used(0)) {
-    const parts = ys.map((y, d) => cx.reshape(y, layout ? [batch, steps, 1, hidden] : [steps, 1, batch, hidden], multi ? cx.name(`y${d}`) : cx.name()));
-    cx.setRt(0, multi ? cx.op('CONCATENATION', parts, { axis: dirAxis }) : parts[0]!);
+    const parts = ys.map((y, d) => cx.reshape(y, batchMajor ? [batch, steps, 1, hidden] : [steps, 1, batch, hidden], multi ? cx.name(`y${d}`) : cx.name()));
+    const y = multi ? cx.op('CONCATENATION', parts, { axis: 2 - Number(!batchMajor) }) : parts[0]!;
+    cx.setRt(0, y, !flipped ? [0, 1, 2, 3] : batchMajor ? [2, 0, 1, 3] : [1, 2, 0, 3]);
   }
   if (cx.used(1)) {
     const last = ys.map((y, d) => {
       const at = rec.directions[d] === 'forward' ? steps - 1 : 0;
-      const begin = layout ? [0, at, 0] : [at, 0, 0];
-      const size = layout ? [batch, 1, hidden] : [1, batch, hidden];
+      const begin = batchMajor ? [0, at, 0] : [at, 0, 0];
+      const size = batchMajor ? [batch, 1, hidden] : [1, batch, hidden];
       return cx.op('SLICE', [y, cx.ints(begin, `h${d}_begin`), cx.ints(size, `h${d}_size`)], {}, multi ? cx.name(`h${d}`, 1) : cx.name('', 1));
     });
-    cx.setRt(1, multi ? cx.op('CONCATENATION', last, { axis: layout ? 1 : 0 }, cx.name('', 1)) : last[0]!);
+    const h = multi ? cx.op('CONCATENATION', last, { axis: batchMajor ? 1 : 0 }, cx.name('', 1)) : last[0]!;
+    cx.setRt(1, h, flipped ? [1, 0, 2] : [0, 1, 2]);
   }
 }
 
@@ -126,7 +137,7 @@ function lstm(cx: Lowering): void {
       state('output_state', h), state('cell_state', h),
       null, null, null, null,
     ];
-    const y = cx.op('UNIDIRECTIONAL_SEQUENCE_LSTM', inputs, { fused_activation_function: 'TANH', time_major: !rec.layout }, cx.name(`${tag}sequence`));
+    const y = cx.op('UNIDIRECTIONAL_SEQUENCE_LSTM', inputs, { fused_activation_function: 'TANH', time_major: !rec.batchMajor }, cx.name(`${tag}sequence`));
     return dir === 'reverse' ? reverseTime(cx, y, rec, cx.name(`${tag}sequence_forward_order`)) : y;
   });
   setOutputs(cx, rec, ys);
@@ -142,7 +153,7 @@ function lstm(cx: Lowering): void {
 function gru(cx: Lowering): void {
   const rec = recurrent(cx, 3, ['Sigmoid', 'Tanh']);
   const lbr = cx.node.attrs.int('linear_before_reset', 0) === 1;
-  const { hidden: h, batch, steps, layout } = rec;
+  const { hidden: h, batch, steps, batchMajor } = rec;
   const input = rec.x.shape[2]!;
   const h0 = cx.maybe(5);
   const ys = rec.directions.map((dir, d) => {
@@ -155,7 +166,7 @@ function gru(cx: Lowering): void {
     const rbn = nd('float32', [h], bias.subarray(5 * h, 6 * h));
     const flat = cx.reshape(rec.x, [steps * batch, input], n('flat_input'));
     const xw = cx.op('FULLY_CONNECTED', [flat, cx.constant(w, `${tag}/W`), cx.constant(wb, `${tag}/Wb`)], {}, n('input_projection'));
-    const xwSteps = cx.reshape(xw, layout ? [batch, steps, 3 * h] : [steps, batch, 3 * h], n('input_projection_steps'));
+    const xwSteps = cx.reshape(xw, batchMajor ? [batch, steps, 3 * h] : [steps, batch, 3 * h], n('input_projection_steps'));
     const rzr = cx.constant({ ...sliceBox(rec.r, [d, 0, 0], [1, 2 * h, h], [1, 1, 1]), shape: [2 * h, h] }, `${tag}/Rzr`);
     const rn = cx.constant({ ...sliceBox(rec.r, [d, 2 * h, 0], [1, h, h], [1, 1, 1]), shape: [h, h] }, `${tag}/Rn`);
     const rbnT = cx.constant(rbn, `${tag}/Rbn`);
@@ -164,8 +175,8 @@ function gru(cx: Lowering): void {
     for (let k = 0; k < steps; k++) {
       const t = dir === 'reverse' ? steps - 1 - k : k;
       const s = (what: string) => n(`t${t}/${what}`);
-      const begin = layout ? [0, t, 0] : [t, 0, 0];
-      const xt = cx.reshape(cx.op('SLICE', [xwSteps, cx.ints(begin, `${tag}/t${t}/begin`), cx.ints(layout ? [batch, 1, 3 * h] : [1, batch, 3 * h], `${tag}/t${t}/size`)], {}, s('x')), [batch, 3 * h], s('xt'));
+      const begin = batchMajor ? [0, t, 0] : [t, 0, 0];
+      const xt = cx.reshape(cx.op('SLICE', [xwSteps, cx.ints(begin, `${tag}/t${t}/begin`), cx.ints(batchMajor ? [batch, 1, 3 * h] : [1, batch, 3 * h], `${tag}/t${t}/size`)], {}, s('x')), [batch, 3 * h], s('xt'));
       const [xzr, xn] = cx.b.op('SPLIT_V', [xt, cx.ints([2 * h, h], `${tag}/t${t}/split`), cx.ints([1], `${tag}/t${t}/axis`)], { num_splits: 2 }, {
         names: [s('xzr'), s('xn')], dtypes: ['float32', 'float32'],
       }) as [Tensor, Tensor];
@@ -177,9 +188,9 @@ function gru(cx: Lowering): void {
         : cx.op('FULLY_CONNECTED', [cx.op('MUL', [r, state], {}, s('r_h')), rn, rbnT], {}, s('r_hn'));
       const cand = cx.op('TANH', [cx.op('ADD', [xn, recurrentN], {}, s('n_pre'))], {}, s('n'));
       state = cx.op('ADD', [cand, cx.op('MUL', [z, cx.op('SUB', [state, cand], {}, s('h_minus_n'))], {}, s('z_h_minus_n'))], {}, s('h'));
-      outs[t] = cx.reshape(state, layout ? [batch, 1, h] : [1, batch, h], s('h_step'));
+      outs[t] = cx.reshape(state, batchMajor ? [batch, 1, h] : [1, batch, h], s('h_step'));
     }
-    return steps === 1 ? outs[0]! : cx.op('CONCATENATION', outs, { axis: layout ? 1 : 0 }, n('sequence'));
+    return steps === 1 ? outs[0]! : cx.op('CONCATENATION', outs, { axis: batchMajor ? 1 : 0 }, n('sequence'));
   });
   // setOutputs takes Y_h at the direction's last processed step, which unrolling put at its time index.
   setOutputs(cx, rec, ys);

@@ -284,16 +284,54 @@ function unsqueeze(cx: Lowering): void {
   cx.setRt(0, cx.reshape(x.t, perm.map((p) => shape[p]!), cx.name()), perm);
 }
 
+/**
+ * A reshape read in the value's own IR layout when it only merges or splits ONNX axes that sit next to
+ * each other, in order, in the IR too (an LSTM's [T,B,D,H] → [T,B,D·H] held batch-major, Flatten of
+ * [N,C,1,1] held NHWC): the result keeps a permutation and no data moves. Undefined when the groups do
+ * not line up; the caller then reads the value in ONNX order.
+ */
+function reshapeInPlace(cx: Lowering, x: RtValue, target: number[]): { t: Tensor; perm: number[] } | undefined {
+  // Groups of input axes whose product is that of a run of output axes (size-1 axes join the run they meet).
+  const groups: { ins: number[]; outs: number[] }[] = [];
+  let [i, j] = [0, 0];
+  while (i < x.shape.length || j < target.length) {
+    const g = { ins: [] as number[], outs: [] as number[] };
+    let [a, b] = [1, 1];
+    do {
+      if (a <= b && i < x.shape.length) a *= x.shape[g.ins[g.ins.push(i++) - 1]!]!;
+      else if (j < target.length) b *= target[g.outs[g.outs.push(j++) - 1]!]!;
+      else return undefined;
+    } while (a !== b || (i < x.shape.length && x.shape[i] === 1 && !g.outs.length) || (!g.ins.length || !g.outs.length));
+    groups.push(g);
+  }
+  // Each group's non-unit input axes must be consecutive and ordered in the IR; the group sits where they do.
+  const keyed = groups.map((g, k) => {
+    const at = g.ins.filter((a) => x.shape[a] !== 1).map((a) => x.perm.indexOf(a));
+    const ordered = at.every((p, n) => n === 0 || p === at[n - 1]! + 1);
+    return { g, key: at.length ? at[0]! : k === 0 ? -1 : NaN, ordered };
+  });
+  if (keyed.some((e) => !e.ordered)) return undefined;
+  // Groups of size-1 axes only follow their ONNX predecessor.
+  keyed.forEach((e, k) => Number.isNaN(e.key) && (e.key = keyed[k - 1]!.key + 0.5));
+  const perm = [...keyed].sort((p, q) => p.key - q.key).flatMap((e) => e.g.outs);
+  return { t: cx.reshape(x.t, perm.map((o) => target[o]!), cx.name()), perm };
+}
+
+function reshapeTo(cx: Lowering, x: RtValue, target: number[]): void {
+  const inPlace = reshapeInPlace(cx, x, target);
+  if (inPlace) cx.setRt(0, inPlace.t, inPlace.perm);
+  else cx.setRt(0, cx.reshape(cx.source(x), target, cx.name()));
+}
+
 function reshape(cx: Lowering): void {
   const x = cx.rtIn(0);
-  const target = reshapeTarget(cx, x.shape, cx.constIn(1, 'shape'));
-  cx.setRt(0, cx.reshape(cx.source(x), target, cx.name()));
+  reshapeTo(cx, x, reshapeTarget(cx, x.shape, cx.constIn(1, 'shape')));
 }
 
 function flatten(cx: Lowering): void {
   const x = cx.rtIn(0);
   const axis = normAxis(cx.node.attrs.int('axis', 1), x.shape.length);
-  cx.setRt(0, cx.reshape(cx.source(x), [count(x.shape.slice(0, axis)), count(x.shape.slice(axis))], cx.name()));
+  reshapeTo(cx, x, [count(x.shape.slice(0, axis)), count(x.shape.slice(axis))]);
 }
 
 function transposeNode(cx: Lowering): void {
