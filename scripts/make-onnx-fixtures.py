@@ -143,6 +143,33 @@ class Sequence(nn.Module):
         return self.fc(z[:, -1]), h
 
 
+class LayoutMix(nn.Module):
+    """Axis bookkeeping under stress: one NHWC conv result read through permutes, a softmax over H,
+    broadcasts of lower-rank parameters, channel concat / split / gather, strided slices, reductions,
+    an in-place reshape and unsqueeze/squeeze; every branch is an output."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 6, 3, padding=1)
+        self.bias_c = nn.Parameter(torch.randn(6))
+        self.bias_w = nn.Parameter(torch.randn(5, 1))
+        self.scale = nn.Parameter(torch.randn(6, 1, 1))
+
+    def forward(self, x):
+        y = self.conv(x)
+        a = y.permute(0, 2, 3, 1) * 2 + self.bias_c
+        c = y.transpose(2, 3) + self.bias_w
+        b = torch.softmax(y, dim=2)
+        d = torch.cat([y, b * self.scale], dim=1)
+        e = d.mean(dim=2)
+        f = y[:, 1:5, ::2, 1:]
+        g = y.permute(0, 2, 3, 1).reshape(1, 20, 6)
+        gathered = y[:, [0, 2, 4]]
+        part = torch.split(y, [2, 4], dim=1)[1]
+        u = torch.relu(y.unsqueeze(2)).squeeze(2) - y.amax(dim=(2, 3), keepdim=True)
+        return a, c, d, e, f, g, gathered, part, u
+
+
 class TinyTransformer(nn.Module):
     """One encoder block: single-head attention (runtime MatMuls, softmax), LayerNorm, a GELU MLP, residuals ([B,T,D]: ioLayout 'source')."""
 
@@ -177,7 +204,7 @@ def export(name, model, inputs, opset, gen, fold=True):
     for k, t in enumerate(inputs):
         np.save(os.path.join(OUT, f'{name}.input{k}.npy'), t.numpy().astype(np.float32))
     for k, t in enumerate(outputs):
-        np.save(os.path.join(OUT, f'{name}.output{k}.npy'), t.numpy().astype(np.float32))
+        np.save(os.path.join(OUT, f'{name}.output{k}.npy'), np.ascontiguousarray(t.numpy(), dtype=np.float32))
     print(f'{name}: opset {opset}, {os.path.getsize(path)} bytes')
 
 
@@ -338,6 +365,7 @@ def main():
     export('mlp', Mlp(), [torch.randn(4, 20, generator=gen)], 13, gen)
     export('audio', Audio(), [torch.randn(2, 4, 32, generator=gen)], 11, gen)
     export('sequence', Sequence(), [torch.randn(2, 6, 5, generator=gen)], 14, gen)
+    export('layout_mix', LayoutMix(), [torch.randn(1, 3, 4, 5, generator=gen)], 13, gen)
     export('transformer', TinyTransformer(), [torch.randn(2, 6, 16, generator=gen)], 13, gen)
     export('transformer_opset17', TinyTransformer(), [torch.randn(2, 6, 16, generator=gen)], 17, gen)
     qdq_cnn(gen)

@@ -47,7 +47,7 @@ function arrays(model: string, kind: 'input' | 'output'): Arr[] {
 /** Model → ioLayout (the sequence model's rank-3 [B,T,F] tensors are not channels-first images). */
 const MODELS: Record<string, 'channels-last' | 'source'> = {
   cnn: 'channels-last', mobile_block: 'channels-last', mlp: 'channels-last', audio: 'channels-last', unet: 'channels-last',
-  unet_opset17: 'channels-last', sequence: 'source', transformer: 'source', transformer_opset17: 'source', opset18: 'source',
+  unet_opset17: 'channels-last', layout_mix: 'channels-last', sequence: 'source', transformer: 'source', transformer_opset17: 'source', opset18: 'source',
 };
 
 /** Lowerings the fixtures are there to exercise. */
