@@ -354,6 +354,24 @@ def opset18_ops(gen):
     print(f'opset18: {os.path.getsize(os.path.join(OUT, "opset18.onnx"))} bytes')
 
 
+def opset20_gelu(gen):
+    """ONNX's own Gelu (opset 20, exact and tanh forms), built with onnx.helper; expected from torch."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    x = torch.randn(2, 3, 8, generator=gen) * 3
+    nodes = [helper.make_node('Gelu', ['input0'], ['output0']), helper.make_node('Gelu', ['input0'], ['output1'], approximate='tanh')]
+    graph = helper.make_graph(nodes, 'gelu', [helper.make_tensor_value_info('input0', TensorProto.FLOAT, list(x.shape))],
+                              [helper.make_tensor_value_info(f'output{k}', TensorProto.FLOAT, list(x.shape)) for k in range(2)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 20)], producer_name='make-onnx-fixtures')
+    model.ir_version = 9
+    onnx.save(model, os.path.join(OUT, 'opset20_gelu.onnx'))
+    np.save(os.path.join(OUT, 'opset20_gelu.input0.npy'), x.numpy())
+    np.save(os.path.join(OUT, 'opset20_gelu.output0.npy'), F.gelu(x.double()).float().numpy())
+    np.save(os.path.join(OUT, 'opset20_gelu.output1.npy'), F.gelu(x.double(), approximate='tanh').float().numpy())
+    print(f'opset20_gelu: {os.path.getsize(os.path.join(OUT, "opset20_gelu.onnx"))} bytes')
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     torch.manual_seed(0)
@@ -370,6 +388,7 @@ def main():
     export('transformer_opset17', TinyTransformer(), [torch.randn(2, 6, 16, generator=gen)], 17, gen)
     qdq_cnn(gen)
     opset18_ops(gen)
+    opset20_gelu(gen)
     export('unet', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 13, gen)
     export('unet_opset17', UNet(), [torch.randn(1, 3, 16, 16, generator=gen)], 17, gen, fold=False)
 

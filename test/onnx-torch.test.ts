@@ -47,7 +47,7 @@ function arrays(model: string, kind: 'input' | 'output'): Arr[] {
 /** Model → ioLayout (the sequence model's rank-3 [B,T,F] tensors are not channels-first images). */
 const MODELS: Record<string, 'channels-last' | 'source'> = {
   cnn: 'channels-last', mobile_block: 'channels-last', mlp: 'channels-last', audio: 'channels-last', unet: 'channels-last',
-  unet_opset17: 'channels-last', layout_mix: 'channels-last', sequence: 'source', transformer: 'source', transformer_opset17: 'source', opset18: 'source',
+  unet_opset17: 'channels-last', layout_mix: 'channels-last', sequence: 'source', transformer: 'source', transformer_opset17: 'source', opset18: 'source', opset20_gelu: 'source',
 };
 
 /** Lowerings the fixtures are there to exercise. */
@@ -59,6 +59,7 @@ const EXPECTED_OPS: Record<string, string[]> = {
   unet: ['TRANSPOSE_CONV', 'MIRROR_PAD', 'RESIZE_NEAREST_NEIGHBOR', 'RESIZE_BILINEAR'],
   sequence: ['UNIDIRECTIONAL_SEQUENCE_LSTM', 'GATHER'],
   opset18: ['MEAN', 'SPLIT_V', 'PADV2', 'REDUCE_MAX'],
+  opset20_gelu: ['GELU'],
   transformer: ['GELU', 'BATCH_MATMUL', 'SOFTMAX', 'SQRT', 'MEAN'],
   transformer_opset17: ['GELU', 'BATCH_MATMUL', 'RSQRT'],
 };
