@@ -8,9 +8,11 @@ import type { Graph, Model, Op, Tensor } from '../../ir/model.js';
 import { applyActivation } from './activations.js';
 import { CORE_LAYERS } from './core-layers.js';
 import type { KerasLayer, KerasSource, KerasWeight, LayerContext, LowerLayer } from './layer.js';
-import { RECURRENT_LAYERS } from './recurrent.js';
+import { recurrentLayers } from './recurrent.js';
 
-export const KERAS_LAYERS: Record<string, LowerLayer> = { ...CORE_LAYERS, ...RECURRENT_LAYERS };
+// TimeDistributed may wrap any layer this table lowers (the recurrent table is given the whole table).
+export const KERAS_LAYERS: Record<string, LowerLayer> = { ...CORE_LAYERS };
+Object.assign(KERAS_LAYERS, recurrentLayers({ innerLayers: KERAS_LAYERS }));
 
 const MODEL_CLASSES = new Set(['Sequential', 'Functional', 'Model']);
 
