@@ -205,6 +205,11 @@ test('fused LSTM state carries over to the next invoke (as in TFLite); fuseLstm:
   };
   const fused = await secondInvoke(lowerChain(layerSpecs(model), shape));
   worstDiff(fused.ours, fused.tflite, 'fused LSTM, invoke 2: edgefit vs TFLite');
+  // resetVariables() (TFLite's ResetVariableTensors) starts the next sequence from zero state: Keras again.
+  const fresh = new Interpreter(lowerChain(layerSpecs(model), shape));
+  fresh.invoke([x1]);
+  fresh.resetVariables();
+  worstDiff(fresh.invoke([x2])[0] as Float32Array, expected, 'fused LSTM after resetVariables: edgefit vs tfjs');
   const drift = Math.max(...expected.map((e, k) => Math.abs(e - fused.tflite[k]!)));
   assert.ok(drift > 1e-3, `TFLite's second invoke should continue from the first one's state (drift ${drift})`);
   const unrolled = await secondInvoke(lowerChain(layerSpecs(model), shape, [], { ...recurrentLayers({ fuseLstm: false }), Dense: dense }));

@@ -197,6 +197,19 @@ export class Interpreter implements KernelContext {
     for (const [t, offset] of this.offsets) this.arrays.set(t, allocateTensorArray(t, this.heap.memory.buffer, offset));
   }
 
+  /**
+   * Variable tensors (e.g. a fused LSTM's state) back to their initial values (zero unless the file gives
+   * data), as TFLite's ResetVariableTensors: what a caller does between independent sequences.
+   */
+  resetVariables(): void {
+    for (const t of this.graph.tensors) {
+      if (!t.isVariable || !this.offsets.has(t)) continue;
+      const bytes = new Uint8Array(this.heap.memory.buffer, this.offsets.get(t)!, tensorByteSize(t));
+      bytes.fill(0);
+      if (t.data?.length) bytes.set(t.data.subarray(0, bytes.length));
+    }
+  }
+
   offset(t: Tensor): number {
     return this.offsets.get(t) ?? -1;
   }

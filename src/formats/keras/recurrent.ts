@@ -204,7 +204,7 @@ function fusedLstm(r: Recurrent, s: RecurrentSpec, x: Tensor, restoreOrder: bool
     sequence, ...inputWeights, ...recurrentWeights, null, null, null, ...biases, null, null,
     state('output'), state('cell'), null, null, null, null,
   ], { fused_activation_function: FUSED_LSTM_ACTIVATION[s.activation], time_major: false }, { names: [`${r.name}/sequence`] });
-  r.ctx.note(`${r.ctx.layer.name}: LSTM lowered to UNIDIRECTIONAL_SEQUENCE_LSTM, whose state tensors TFLite carries from one invoke to the next (as with TF's own converter): reset the interpreter's variables between independent sequences, or import with LSTM fusing off (fuseLstm: false) to unroll it`);
+  r.ctx.note(`${r.ctx.layer.name}: LSTM lowered to UNIDIRECTIONAL_SEQUENCE_LSTM, whose state tensors TFLite carries from one invoke to the next (as with TF's own converter): reset the interpreter's variables between independent sequences (Interpreter.resetVariables(), TFLite's ResetVariableTensors), or import with LSTM fusing off (fuseLstm: false) to unroll it`);
   if (!s.returnSequences) {
     out = b.op1('STRIDED_SLICE', [out, b.ints(`${r.name}/last_begin`, [0, steps - 1, 0]), b.ints(`${r.name}/last_end`, [batch, steps, units]), b.ints(`${r.name}/last_strides`, [1, 1, 1])],
       { shrink_axis_mask: 2 }, { names: [`${r.name}/last`] });
