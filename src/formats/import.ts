@@ -14,7 +14,7 @@ import { importOnnx } from './onnx/import.js';
 export type ModelFormat = 'tflite' | 'keras-h5' | 'keras-v3' | 'tfjs-layers' | 'tfjs-graph' | 'onnx';
 
 export interface ImportOptions {
-  /** Shapes for the graph inputs, in input order, where the source leaves dimensions unknown (an unknown batch alone becomes 1). */
+  /** Shapes for the graph inputs, in input order and in the source's own layout (NCHW for ONNX), where the source leaves dimensions unknown (an unknown batch alone becomes 1). */
   inputShapes?: number[][];
   /**
    * Layout at the graph boundary for sources in channels-first layout (ONNX): `channels-last` (default)
