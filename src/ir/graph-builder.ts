@@ -6,7 +6,7 @@
  */
 import { EdgefitError } from './errors.js';
 import type { DType, Graph, Model, Op, Tensor } from './model.js';
-import type { TypedArray } from './tensor-data.js';
+import { bytesOf, type TypedArray } from './tensor-data.js';
 import { defaultsOf } from '../ops/define.js';
 import { requireOp } from '../ops/registry.js';
 
@@ -15,9 +15,17 @@ const DTYPE_OF_ARRAY: [new (...a: any[]) => TypedArray, DType][] = [
   [Int16Array, 'int16'], [BigInt64Array, 'int64'], [Float64Array, 'float64'], [Uint16Array, 'float16'],
 ];
 
-/** A typed array's bytes (copied, so later edits of the array do not reach the model). */
-export function bytesOfArray(values: TypedArray): Uint8Array {
-  return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength) as ArrayBuffer);
+/**
+ * A constant tensor (not yet in any graph); dtype follows the array type (Uint16Array = float16 bits) unless
+ * given. What the builder and the rewriting passes create constants with.
+ */
+export function constantTensor(name: string, values: TypedArray, shape: readonly number[], dtype?: DType): Tensor {
+  const type = dtype ?? DTYPE_OF_ARRAY.find(([C]) => values instanceof C)?.[1];
+  if (!type) throw new EdgefitError('UNSUPPORTED', `constant ${name}: no dtype for ${values.constructor.name}`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (values.length !== count)
+    throw new EdgefitError('INVALID_ARGUMENT', `constant ${name}: ${values.length} values for shape [${shape.join(', ')}] (${count} elements)`);
+  return { name, dtype: type, shape: [...shape], isVariable: false, hasRank: true, data: bytesOf(values) };
 }
 
 export interface OpOutputs {
@@ -63,13 +71,8 @@ export class GraphBuilder {
 
   /** A constant; dtype follows the array type (Uint16Array = float16 bits) unless given. */
   constant(name: string, values: TypedArray, shape: readonly number[], dtype?: DType): Tensor {
-    const type = dtype ?? DTYPE_OF_ARRAY.find(([C]) => values instanceof C)?.[1];
-    if (!type) throw new EdgefitError('UNSUPPORTED', `constant ${name}: no dtype for ${values.constructor.name}`);
-    const count = shape.reduce((a, b) => a * b, 1);
-    if (values.length !== count)
-      throw new EdgefitError('INVALID_ARGUMENT', `constant ${name}: ${values.length} values for shape [${shape.join(', ')}] (${count} elements)`);
-    const t = this.tensor(name, shape, type);
-    t.data = bytesOfArray(values);
+    const t = constantTensor(this.uniqueName(name), values, shape, dtype);
+    this.graph.tensors.push(t);
     return t;
   }
 

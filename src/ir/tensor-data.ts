@@ -30,6 +30,9 @@ export function constantValues(t: Tensor): TypedArray | undefined {
   return t.data && t.data.length ? viewAs(t.data, t.dtype) : undefined;
 }
 
+/** A typed array's bytes, copied (later edits of the array do not reach the tensor). */
+export const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
+
 /** Integer constants (shapes, axes, paddings) as plain numbers. */
 export function constantInts(t: Tensor | null | undefined): number[] | undefined {
   if (!t?.data) return undefined;

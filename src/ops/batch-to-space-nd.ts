@@ -1,8 +1,8 @@
 import { EdgefitError } from '../ir/errors.js';
 import type { Op } from '../ir/model.js';
-import { copyByPlan, copyPlan, denseOffsets, spaceBatchOffsets, type CopyPlan } from '../kernels/layout.js';
-import { anyDtype, defineOp, input, output } from './define.js';
-import { checkOutputShapes, checkSameElements } from './data-movement.js';
+import { copyPlan, denseOffsets, spaceBatchOffsets } from '../kernels/layout.js';
+import { defineOp, input } from './define.js';
+import { copyPlanKernel } from './data-movement.js';
 import { dataMovement } from './shape-helpers.js';
 import { spaceBatchParams } from './space-batch.js';
 
@@ -25,17 +25,8 @@ export const batchToSpaceNd = defineOp({
   quantize: { output: 'same-as-input' },
   shape: (op) => [spatialShape(op)],
   cost: dataMovement,
-  kernel: anyDtype<CopyPlan>({
-    prepare(op) {
-      const [x, y] = [input(op, 0), output(op)];
-      const outShape = spatialShape(op);
-      checkOutputShapes(op, [outShape]);
-      checkSameElements(op, [x, y]);
-      const { block, before } = spaceBatchParams(op, 'crops');
-      return copyPlan(outShape, spaceBatchOffsets(outShape, x.shape, block, before), denseOffsets(outShape));
-    },
-    eval(op, ctx, plan) {
-      copyByPlan(plan, ctx.data(input(op, 0)), ctx.data(output(op)));
-    },
+  kernel: copyPlanKernel(spatialShape, (op, inShape, outShape) => {
+    const { block, before } = spaceBatchParams(op, 'crops');
+    return copyPlan(outShape, spaceBatchOffsets(outShape, inShape, block, before), denseOffsets(outShape));
   }),
 });

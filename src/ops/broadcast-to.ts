@@ -1,8 +1,8 @@
 import { EdgefitError } from '../ir/errors.js';
 import type { Op } from '../ir/model.js';
-import { broadcastOffsets, copyByPlan, copyPlan, denseOffsets, type CopyPlan } from '../kernels/layout.js';
-import { anyDtype, defineOp, input, output } from './define.js';
-import { checkOutputShapes, checkSameElements } from './data-movement.js';
+import { broadcastOffsets, copyPlan, denseOffsets } from '../kernels/layout.js';
+import { defineOp, input } from './define.js';
+import { copyPlanKernel } from './data-movement.js';
 import { constInput, dataMovement } from './shape-helpers.js';
 
 /** The constant target shape (input 1), which the input must broadcast to unchanged. */
@@ -25,16 +25,5 @@ export const broadcastTo = defineOp({
   quantize: { output: 'same-as-input' },
   shape: (op) => [targetShape(op)],
   cost: dataMovement,
-  kernel: anyDtype<CopyPlan>({
-    prepare(op) {
-      const x = input(op, 0);
-      const shape = targetShape(op);
-      checkOutputShapes(op, [shape]);
-      checkSameElements(op, [x, output(op)]);
-      return copyPlan(shape, broadcastOffsets(x.shape, shape), denseOffsets(shape));
-    },
-    eval(op, ctx, plan) {
-      copyByPlan(plan, ctx.data(input(op, 0)), ctx.data(output(op)));
-    },
-  }),
+  kernel: copyPlanKernel(targetShape, (_op, inShape, shape) => copyPlan(shape, broadcastOffsets(inShape, shape), denseOffsets(shape))),
 });

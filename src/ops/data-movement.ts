@@ -4,7 +4,7 @@
  */
 import { EdgefitError } from '../ir/errors.js';
 import { elementCount, type Op, type Tensor } from '../ir/model.js';
-import { copyAll } from '../kernels/layout.js';
+import { copyAll, copyByPlan, type CopyPlan } from '../kernels/layout.js';
 import { anyDtype, input, output } from './define.js';
 
 /** The interpreter allocates by each output tensor's own shape: it must be the one the op's rule computes. */
@@ -47,3 +47,22 @@ export const reshapeKernel = anyDtype<void>({
     copyAll(ctx.data(input(op, 0)), ctx.data(output(op)));
   },
 });
+
+/**
+ * A one-input data-movement kernel whose whole work is a gather plan (TILE, BROADCAST_TO, BATCH_TO_SPACE_ND):
+ * prepare checks the output against the op's shape rule and builds the plan once; eval copies by it.
+ */
+export function copyPlanKernel(shapeOf: (op: Op) => number[], planOf: (op: Op, inShape: number[], outShape: number[]) => CopyPlan) {
+  return anyDtype<CopyPlan>({
+    prepare(op) {
+      const x = input(op, 0);
+      const shape = shapeOf(op);
+      checkOutputShapes(op, [shape]);
+      checkSameElements(op, [x, output(op)]);
+      return planOf(op, x.shape, shape);
+    },
+    eval(op, ctx, plan) {
+      copyByPlan(plan, ctx.data(input(op, 0)), ctx.data(output(op)));
+    },
+  });
+}

@@ -142,6 +142,11 @@ export function defaultsOf<T extends TableDesc>(table: T): Infer<T> {
   return out as Infer<T>;
 }
 
+/** The op's fused activation ('NONE' when its options have none or the file omitted them). */
+export function fusedActivationOf(op: Op): string {
+  return ((op.options?.value ?? {}) as { fused_activation_function?: string }).fused_activation_function ?? 'NONE';
+}
+
 /** Input `i`, which must be present. */
 export function input(op: Op, i: number): Tensor {
   const t = op.inputs[i];

@@ -1,8 +1,8 @@
 import { EdgefitError } from '../ir/errors.js';
 import type { Op } from '../ir/model.js';
-import { copyByPlan, tilePlan, type CopyPlan } from '../kernels/layout.js';
-import { anyDtype, defineOp, input, output } from './define.js';
-import { checkOutputShapes, checkSameElements } from './data-movement.js';
+import { tilePlan } from '../kernels/layout.js';
+import { defineOp, input } from './define.js';
+import { copyPlanKernel } from './data-movement.js';
 import { constInput, dataMovement } from './shape-helpers.js';
 
 /** Constant multiples (input 1, int32 or int64): one non-negative count per input axis. */
@@ -25,15 +25,5 @@ export const tile = defineOp({
   quantize: { output: 'same-as-input' },
   shape: (op) => [tiledShape(op)],
   cost: dataMovement,
-  kernel: anyDtype<CopyPlan>({
-    prepare(op) {
-      const x = input(op, 0);
-      checkOutputShapes(op, [tiledShape(op)]);
-      checkSameElements(op, [x, output(op)]);
-      return tilePlan(x.shape, multiples(op));
-    },
-    eval(op, ctx, plan) {
-      copyByPlan(plan, ctx.data(input(op, 0)), ctx.data(output(op)));
-    },
-  }),
+  kernel: copyPlanKernel(tiledShape, (op, inShape) => tilePlan(inShape, multiples(op))),
 });

@@ -6,6 +6,7 @@
 import { cloneModel, removeOps } from '../ir/graph-edit.js';
 import { isConstant, opLabel, type Graph, type Model, type Op } from '../ir/model.js';
 import { findOp } from '../ops/registry.js';
+import { bytesOf } from '../ir/tensor-data.js';
 import { Interpreter } from '../runtime/interpreter.js';
 import type { PassResult } from './pass.js';
 
@@ -35,7 +36,7 @@ export function foldConstants(input: Model, options: FoldConstantsOptions = {}):
       const values = new Interpreter({ version: 3, graphs: [single], signatures: [], metadata: [] }, { simd: false }).invoke([]);
       op.outputs.forEach((t, k) => {
         const v = values[k]!;
-        t.data = new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+        t.data = bytesOf(v);
       });
       folded.add(op);
       details.push(`${label} → constant ${op.outputs.map((t) => `'${t.name}'`).join(', ')}`);

@@ -3,6 +3,10 @@
  * weights being re-laid out, folded BatchNorm factors. Values are float64 numbers whatever the element type;
  * float32 results are rounded to float32 as the ONNX runtime would compute them.
  */
+import { rowMajorStrides as strides } from '../../kernels/layout.js';
+
+export { strides };
+
 export type ElemType =
   | 'float32' | 'float64' | 'float16' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'bool';
 
@@ -15,12 +19,6 @@ export interface NdArray {
 export const isFloat = (t: ElemType): boolean => t === 'float32' || t === 'float64' || t === 'float16';
 export const count = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-export function strides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) (s[i] = acc), (acc *= shape[i]!);
-  return s;
-}
 
 export const nd = (type: ElemType, shape: number[], data: ArrayLike<number>): NdArray => ({ type, shape, data: Float64Array.from(data) });
 

@@ -64,4 +64,4 @@ export function quantizeValues(values: Float32Array, p: QParams, type: Activatio
   return out;
 }
 
-export const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
+export { bytesOf } from '../../ir/tensor-data.js';

@@ -4,7 +4,7 @@
  * becomes a RESHAPE; RESHAPE∘RESHAPE (and SQUEEZE / EXPAND_DIMS chains) become one RESHAPE, none when the
  * final shape is the original one. What layout conversion leaves at its seams ends here.
  */
-import { bytesOfArray } from '../../ir/graph-builder.js';
+import { constantTensor } from '../../ir/graph-builder.js';
 import { cloneModel, newOp, removeOps, replaceUses } from '../../ir/graph-edit.js';
 import { opLabel, type Graph, type Model, type Op, type Tensor } from '../../ir/model.js';
 import { constantInts } from '../../ir/tensor-data.js';
@@ -15,7 +15,7 @@ import type { PassResult } from '../pass.js';
 const RESHAPES = new Set(['RESHAPE', 'SQUEEZE', 'EXPAND_DIMS']);
 
 const intConstant = (graph: Graph, name: string, values: number[]): Tensor => {
-  const t: Tensor = { name, dtype: 'int32', shape: [values.length], isVariable: false, hasRank: true, data: bytesOfArray(Int32Array.from(values)) };
+  const t = constantTensor(name, Int32Array.from(values), [values.length]);
   graph.tensors.push(t);
   return t;
 };

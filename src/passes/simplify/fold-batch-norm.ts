@@ -5,10 +5,11 @@
  * once to float32. Only when the op's result feeds nothing else, carries no fused activation, and the
  * constant varies along the output channel alone (or is a scalar).
  */
-import { bytesOfArray } from '../../ir/graph-builder.js';
+import { constantTensor } from '../../ir/graph-builder.js';
 import { cloneModel, consumersOf, removeOps } from '../../ir/graph-edit.js';
 import { elementCount, isConstant, opLabel, type Graph, type Model, type Op, type Tensor } from '../../ir/model.js';
 import { constantValues } from '../../ir/tensor-data.js';
+import { fusedActivationOf } from '../../ops/define.js';
 import type { PassResult } from '../pass.js';
 
 /** The output-channel axis of each foldable op's weights (input 1). */
@@ -28,13 +29,9 @@ function perChannel(t: Tensor, channels: number, outputRank: number): Float64Arr
   return Float64Array.from(values);
 }
 
-function fusedActivation(op: Op): string {
-  return ((op.options?.value ?? {}) as { fused_activation_function?: string }).fused_activation_function ?? 'NONE';
-}
-
 function replaceConstant(graph: Graph, op: Op, index: number, values: Float32Array, shape: number[], name: string): void {
   const old = op.inputs[index];
-  const t: Tensor = { name: old?.name ?? name, dtype: 'float32', shape, isVariable: false, hasRank: true, data: bytesOfArray(values) };
+  const t = constantTensor(old?.name ?? name, values, shape);
   graph.tensors.push(t);
   op.inputs[index] = t;
 }
@@ -52,11 +49,11 @@ export function foldBatchNorm(input: Model): PassResult {
         const [x, w] = producer.inputs;
         const y = producer.outputs[0];
         if (!axisOf || removed.has(producer) || producer.custom || !x || !w || !y || producer.outputs.length !== 1) continue;
-        if (x.dtype !== 'float32' || w.dtype !== 'float32' || !isConstant(w) || w.quantization || fusedActivation(producer) !== 'NONE') continue;
+        if (x.dtype !== 'float32' || w.dtype !== 'float32' || !isConstant(w) || w.quantization || fusedActivationOf(producer) !== 'NONE') continue;
         if (graph.outputs.includes(y)) continue;
         const users = consumersOf(graph, y);
         const next = users[0];
-        if (users.length !== 1 || !next || removed.has(next) || !['MUL', 'ADD', 'SUB'].includes(next.type) || fusedActivation(next) !== 'NONE') continue;
+        if (users.length !== 1 || !next || removed.has(next) || !['MUL', 'ADD', 'SUB'].includes(next.type) || fusedActivationOf(next) !== 'NONE') continue;
         const other = next.inputs[0] === y ? next.inputs[1] : next.inputs[0];
         if (!other || (next.type === 'SUB' && next.inputs[0] !== y)) continue;
         const axis = axisOf(w);

@@ -9,6 +9,7 @@
 import { cloneModel, removeOps, replaceUses } from '../../ir/graph-edit.js';
 import { isConstant, opLabel, type Model, type Op, type Tensor } from '../../ir/model.js';
 import { constantInts, constantValues } from '../../ir/tensor-data.js';
+import { fusedActivationOf } from '../../ops/define.js';
 import type { PassResult } from '../pass.js';
 
 const sameShape = (a: Tensor, b: Tensor) => a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
@@ -57,8 +58,7 @@ function passThrough(op: Op): Tensor | null {
     const q = x.quantization, r = y.quantization;
     if (!q || !r || q.scale.join() !== r.scale.join() || q.zeroPoint.join() !== r.zeroPoint.join()) return null;
   }
-  const act = ((op.options?.value ?? {}) as { fused_activation_function?: string }).fused_activation_function ?? 'NONE';
-  return act === 'NONE' ? x : null;
+  return fusedActivationOf(op) === 'NONE' ? x : null;
 }
 
 export function removeNoOps(input: Model): PassResult {

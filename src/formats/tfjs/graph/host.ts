@@ -7,7 +7,8 @@ import { EdgefitError } from '../../../ir/errors.js';
 import { elementCount, type Tensor } from '../../../ir/model.js';
 import { broadcastShapes } from '../../../kernels/geometry.js';
 import { stridedSliceAxes } from '../../../ops/strided-slice.js';
-import { bytesOfArray } from '../../../ir/graph-builder.js';
+import { constantTensor } from '../../../ir/graph-builder.js';
+import { rowMajorStrides } from '../../../kernels/layout.js';
 
 export type HostDType = 'float32' | 'int32' | 'bool';
 export type HostArray = Float32Array | Int32Array | Uint8Array;
@@ -28,18 +29,11 @@ export function host(dtype: HostDType, shape: readonly number[], values: ArrayLi
   return { dtype, shape: [...shape], values: array };
 }
 
-/** Row-major strides of a shape. */
-const stridesOf = (shape: readonly number[]): number[] => {
-  const s = new Array<number>(shape.length).fill(1);
-  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1]! * shape[i + 1]!;
-  return s;
-};
-
 /** For each element of `outShape`, the flat index of the element of `inShape` that broadcasts to it. */
 function broadcastMap(outShape: readonly number[], inShape: readonly number[]): Int32Array {
   const count = elementCount(outShape);
   const lead = outShape.length - inShape.length;
-  const inStrides = stridesOf(inShape);
+  const inStrides = rowMajorStrides(inShape);
   const map = new Int32Array(count);
   const index = new Array<number>(outShape.length).fill(0);
   for (let k = 0; k < count; k++) {
@@ -92,7 +86,7 @@ export function hostGather(params: HostTensor, indices: HostTensor, axis: number
 export function hostReduce(x: HostTensor, axes: number[], keepDims: boolean, init: number, f: (acc: number, v: number) => number): HostTensor {
   const kept = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const out = new Array<number>(elementCount(kept)).fill(init);
-  const keptStrides = stridesOf(kept);
+  const keptStrides = rowMajorStrides(kept);
   const index = new Array<number>(x.shape.length).fill(0);
   for (let k = 0; k < x.values.length; k++) {
     const at = index.reduce((sum, i, d) => sum + (axes.includes(d) ? 0 : i * keptStrides[d]!), 0);
@@ -104,7 +98,7 @@ export function hostReduce(x: HostTensor, axes: number[], keepDims: boolean, ini
 
 /** Axes permuted: output axis d is input axis perm[d]. */
 export function hostTranspose(x: HostTensor, perm: number[]): HostTensor {
-  const inStrides = stridesOf(x.shape);
+  const inStrides = rowMajorStrides(x.shape);
   const shape = perm.map((p) => x.shape[p]!);
   const index = new Array<number>(shape.length).fill(0);
   const values: number[] = [];
@@ -117,7 +111,7 @@ export function hostTranspose(x: HostTensor, perm: number[]): HostTensor {
 
 /** A detached IR tensor holding host values, to ask an op's own shape rules (e.g. STRIDED_SLICE's mask resolution). */
 export function detachedTensor(h: HostTensor, name = 'folded'): Tensor {
-  return { name, dtype: h.dtype, shape: [...h.shape], isVariable: false, hasRank: true, data: bytesOfArray(h.values) };
+  return constantTensor(name, h.values, h.shape, h.dtype);
 }
 
 /** StridedSlice on host values, with the masks resolved by the STRIDED_SLICE op's own rule. */
@@ -128,7 +122,7 @@ export function hostStridedSlice(x: HostTensor, begin: HostTensor, end: HostTens
     options: { type: 'StridedSliceOptions', value: { offset: false, ...masks } },
   } as unknown as Parameters<typeof stridedSliceAxes>[0];
   const axes = stridedSliceAxes(op);
-  const inStrides = stridesOf(x.shape);
+  const inStrides = rowMajorStrides(x.shape);
   const lengths = axes.map((a) => a.length);
   const count = elementCount(lengths);
   const values: number[] = [];
